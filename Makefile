@@ -1,0 +1,60 @@
+# The README's two commands: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+# Tests use DATABASE_URL when set, otherwise this machine's PostgreSQL.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/dealtracker)
+
+.PHONY: install install-dev run serve migrate story editor test lint check messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+
+story: migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_story --if-empty
+
+## Serve the app with the story loaded on http://127.0.0.1:$(PORT)
+run: story
+	@echo ""
+	@echo "  dealtracker is starting on http://127.0.0.1:$(PORT)/"
+	@echo "  Editors sign in at http://127.0.0.1:$(PORT)/admin/  (make an account: make editor)"
+	@echo ""
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Make an editor account (asks for a password; no fixed password anywhere)
+editor: migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py create_editor
+
+## Lint, Django's checks, the migration check and the whole test suite on PostgreSQL
+test: install-dev
+	$(VENV)/bin/ruff check .
+	DEBUG=0 SECRET_KEY=check-only $(PY) manage.py check
+	DEBUG=0 SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## Rebuild the compiled Korean catalog after editing locale/ko/LC_MESSAGES/django.po
+messages: install
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,225 @@
+"""What every record shares: timestamps, a slug, names in two languages, a publication state,
+money with its certainty, and dates with their precision."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+validate_http_url = URLValidator(
+    schemes=["http", "https"], message=_("Enter a web address that starts with http:// or https://.")
+)
+not_negative = MinValueValidator(Decimal("0"), message=_("This cannot be negative."))
+
+
+def validate_currency_code(value: str) -> None:
+    """An ISO 4217 code that exists (USD, KRW, JPY ...), upper case."""
+    if not value:
+        return
+    if value != value.upper() or pycountry.currencies.get(alpha_3=value) is None:
+        raise ValidationError(
+            _("“%(value)s” is not an ISO 4217 currency code such as USD or KRW."),
+            code="invalid_currency",
+            params={"value": value},
+        )
+
+
+class Publication(models.TextChoices):
+    """Where a record stands on its way to the public. Only published records are public."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date is known. A date known to the month is stored as its first day."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    YEAR = "year", _("Year")
+
+
+class Disclosure(models.TextChoices):
+    """How a money figure is known."""
+
+    DISCLOSED = "disclosed", _("Disclosed")
+    ESTIMATED = "estimated", _("Estimated")
+    UNDISCLOSED = "undisclosed", _("Undisclosed")
+
+
+class Qualifier(models.TextChoices):
+    """How exact a figure is, as the source said it."""
+
+    EXACT = "exact", _("Exactly")
+    ABOUT = "about", _("About")
+    UP_TO = "up_to", _("Up to")
+    AT_LEAST = "at_least", _("At least")
+    MORE_THAN = "more_than", _("More than")
+
+
+class PublishedQuerySet(models.QuerySet):
+    """The read vocabulary every public record shares."""
+
+    #: Fields `search()` looks in; subclasses name theirs.
+    search_fields: tuple[str, ...] = ("name", "name_ko")
+
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(publication=Publication.DRAFT)
+
+    def search(self, query: str):
+        """Case-insensitive substring match in English and Korean names.
+
+        Substring matching finds two-syllable Korean words (삼성) and partial English (hyni).
+        """
+        query = (query or "").strip()
+        if not query:
+            return self
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": query})
+        return self.filter(condition)
+
+
+class Bilingual:
+    """Reads a field in the reader's language, falling back to the other language."""
+
+    def localized(self, field: str) -> str:
+        english = getattr(self, field, "") or ""
+        korean = getattr(self, f"{field}_ko", "") or ""
+        if (get_language() or "en").startswith("ko"):
+            return korean or english
+        return english or korean
+
+
+class Record(Bilingual, models.Model):
+    """Abstract base of every public record: timestamps, slug and publication state."""
+
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    publication = models.CharField(
+        _("publication"),
+        max_length=16,
+        choices=Publication.choices,
+        default=Publication.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = PublishedQuerySet.as_manager()
+    # Every change of every record is kept as a full snapshot, with who made it and why.
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(publication="published") | Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_date",
+                violation_error_message=_("A published record needs a publication time."),
+            ),
+        ]
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication == Publication.PUBLISHED
+
+
+def names_not_both_empty(english: str, korean: str, label: str) -> models.CheckConstraint:
+    """A record needs a name in at least one language; either may be what a source gave first."""
+    return models.CheckConstraint(
+        condition=~(Q(**{english: ""}) & Q(**{korean: ""})),
+        name=f"%(app_label)s_%(class)s_{label}_in_one_language",
+        violation_error_message=_("Give a name in English or in Korean."),
+    )
+
+
+class Money(models.Model):
+    """Abstract money fields: an amount, its currency, how it is known, and its USD equivalent.
+
+    Used for a deal's value and a project's budget. The USD equivalent is computed by
+    `deals.services.money_refresh_usd` from an editor-kept exchange rate, never from the network.
+    """
+
+    amount = models.DecimalField(
+        _("amount"), max_digits=20, decimal_places=2, null=True, blank=True,
+        validators=[not_negative],
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, validators=[validate_currency_code],
+        help_text=_("ISO 4217 code, such as USD or KRW."),
+    )
+    disclosure = models.CharField(
+        _("disclosure"), max_length=16, choices=Disclosure.choices, default=Disclosure.UNDISCLOSED
+    )
+    amount_qualifier = models.CharField(
+        _("amount qualifier"), max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    amount_note = models.CharField(
+        _("note on the amount"), max_length=300, blank=True,
+        help_text=_("For example: joint investment, analyst estimate."),
+    )
+    amount_note_ko = models.CharField(_("note on the amount (Korean)"), max_length=300, blank=True)
+    usd_amount = models.DecimalField(
+        _("USD equivalent"), max_digits=20, decimal_places=2, null=True, blank=True, editable=False
+    )
+    usd_rate = models.ForeignKey(
+        "deals.ExchangeRate",
+        verbose_name=_("rate used for USD"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="%(app_label)s_%(class)s_amount_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | ~Q(currency=""),
+                name="%(app_label)s_%(class)s_amount_has_currency",
+                violation_error_message=_("An amount needs a currency."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(disclosure="undisclosed") | Q(amount__isnull=True),
+                name="%(app_label)s_%(class)s_undisclosed_has_no_amount",
+                violation_error_message=_("An undisclosed value has no amount."),
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.amount is not None and not self.currency:
+            errors["currency"] = _("An amount needs a currency.")
+        if self.disclosure == Disclosure.UNDISCLOSED and self.amount is not None:
+            errors["amount"] = _(
+                "An undisclosed value has no amount. Leave it empty, or mark the value "
+                "disclosed or estimated."
+            )
+        if self.disclosure != Disclosure.UNDISCLOSED and self.amount is None:
+            errors["amount"] = _("A disclosed or estimated value needs an amount.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_undisclosed(self) -> bool:
+        return self.disclosure == Disclosure.UNDISCLOSED

@@ -1,0 +1,166 @@
+"""Meetings where deals were discussed, announced or signed, and who was there."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from django_countries.fields import CountryField
+
+from .base import Bilingual, PublishedQuerySet, Record, names_not_both_empty
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Asia/Seoul."),
+            code="invalid_timezone",
+            params={"value": value},
+        )
+
+
+class MeetingKind(models.TextChoices):
+    SUMMIT = "summit", _("Summit")
+    DINNER = "dinner", _("Dinner")
+    SIGNING = "signing", _("Signing ceremony")
+    CONFERENCE = "conference", _("Conference")
+    VISIT = "visit", _("Visit")
+    CALL = "call", _("Call")
+    OTHER = "other", _("Other")
+
+
+class AttendanceStatus(models.TextChoices):
+    ATTENDED = "attended", _("Attended")
+    EXPECTED = "expected", _("Expected")
+    ABSENT = "absent", _("Expected but absent")
+    DECLINED = "declined", _("Declined")
+
+
+class MeetingQuerySet(PublishedQuerySet):
+    search_fields = ("title", "title_ko", "venue", "venue_ko", "city", "city_ko")
+
+    def with_related(self):
+        return self.select_related("parent")
+
+
+class Meeting(Record):
+    """A summit, dinner, signing or call where deals were discussed or announced.
+
+    Times are stored in UTC with the meeting's own time zone beside them, so a dinner in Seoul
+    shows 19:30 KST to every reader. When only the day is known, `time_known` is off.
+    """
+
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices)
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    time_known = models.BooleanField(
+        _("time of day known"), default=True,
+        help_text=_("Off when the sources give only the day."),
+    )
+    timezone = models.CharField(
+        _("local time zone"), max_length=64, default="Asia/Seoul", validators=[validate_timezone]
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    venue_ko = models.CharField(_("venue (Korean)"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    city_ko = models.CharField(_("city (Korean)"), max_length=120, blank=True)
+    country = CountryField(_("country"), blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="children", help_text=_("For example, a dinner on the sidelines of a summit."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
+    attendees = models.ManyToManyField(
+        "deals.Person", verbose_name=_("attendees"), through="Attendance", blank=True,
+        related_name="meetings",
+    )
+    sources = models.ManyToManyField(
+        "deals.Source", verbose_name=_("sources"), blank=True, related_name="meetings"
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta(Record.Meta):
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            *Record.Meta.constraints,
+            names_not_both_empty("title", "title_ko", "title"),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message=_("A meeting cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="%(app_label)s_%(class)s_not_own_parent",
+                violation_error_message=_("A meeting cannot be part of itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.localized("title")
+
+    def get_absolute_url(self) -> str:
+        return reverse("deals:meeting_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("A meeting cannot end before it starts.")})
+        seen = {self.pk} if self.pk else set()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk in seen or ancestor is self:
+                raise ValidationError({"parent": _("This would make a loop of meetings.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    @property
+    def local_tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Attendance(Bilingual, models.Model):
+    """A person at a meeting, or expected there, or absent."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    person = models.ForeignKey(
+        "deals.Person", verbose_name=_("person"), on_delete=models.PROTECT,
+        related_name="attendance",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AttendanceStatus.choices,
+        default=AttendanceStatus.ATTENDED,
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    note_ko = models.CharField(_("note (Korean)"), max_length=300, blank=True)
+    source = models.ForeignKey(
+        "deals.Source", verbose_name=_("source"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="attendance",
+    )
+
+
+    history = HistoricalRecords()
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["status", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="%(app_label)s_%(class)s_once",
+                violation_error_message=_("This person is already listed for this meeting."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_status_display()})"
