@@ -1,0 +1,27 @@
+"""Fixtures shared by every test module."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests import factories
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A staff user in the Editors group (made by the data migration)."""
+    user = django_user_model.objects.create_user(
+        username="편집자", password="correct horse battery staple", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def published_deal(db):
+    return factories.make_deal(title="Nvidia supplies Blackwell GPUs", title_ko="엔비디아 블랙웰 공급")
