@@ -24,4 +24,6 @@ def editor_client(client, editor):
 
 @pytest.fixture
 def published_deal(db):
-    return factories.make_deal(title="Nvidia supplies Blackwell GPUs", title_ko="엔비디아 블랙웰 공급")
+    return factories.make_deal(
+        title="Nvidia supplies Blackwell GPUs", title_ko="엔비디아 블랙웰 공급"
+    )
