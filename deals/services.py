@@ -312,3 +312,9 @@ def record_save(*, record: models.Model, sources: Iterable[Source] | None = None
     if sources is not None:
         record.sources.set(list(sources))
     return record
+
+
+def project_refresh_usd(*, project) -> None:
+    """Recompute a project's budget in USD from the rate on or before its start date."""
+    money_refresh_usd(record=project, on=project.start_date)
+    project.save(update_fields=["usd_amount", "usd_rate", "updated_at"])

@@ -2,6 +2,7 @@
 pass `publication="published"` where a test needs a public record."""
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import factory
@@ -65,7 +66,7 @@ class ExchangeRateFactory(RecordFactory):
 
     slug = factory.Sequence(lambda n: f"rate-{n}")
     currency = "KRW"
-    date = dt.date(2025, 10, 31)
+    date = factory.Sequence(lambda n: dt.date(2025, 10, 31) - dt.timedelta(days=n))
     rate = Decimal("1426.000000")
 
 
@@ -153,6 +154,9 @@ class DealEventFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
 
 
+_made_deals = itertools.count(1)
+
+
 def make_deal(
     *,
     supplier=None,
@@ -168,6 +172,7 @@ def make_deal(
     buyer = buyer or CompanyFactory(publication=models.Publication.PUBLISHED)
     source = SourceFactory(publication=models.Publication.PUBLISHED)
     defaults = factory.build(dict, FACTORY_CLASS=DealFactory)
+    defaults["slug"] = f"made-deal-{next(_made_deals)}"
     defaults.update(fields)
     defaults["publication"] = publication
     defaults.pop("published_at", None)

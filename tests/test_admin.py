@@ -1,0 +1,227 @@
+"""The editors' admin: every model's pages work for an editor, anonymous users are sent to the
+login page, editors cannot delete, lists run a fixed number of queries, and the party rules
+are checked across the inline rows with nothing saved when they fail."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from deals import models
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_MODELS = {
+    "company": factories.CompanyFactory,
+    "person": factories.PersonFactory,
+    "source": factories.SourceFactory,
+    "exchangerate": factories.ExchangeRateFactory,
+    "deal": factories.DealFactory,
+    "meeting": factories.MeetingFactory,
+    "project": factories.ProjectFactory,
+}
+
+
+def _changelist(model: str) -> str:
+    return reverse(f"admin:deals_{model}_changelist")
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_anonymous_user_is_sent_to_login(client, model):
+    response = client.get(_changelist(model))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_editor_sees_changelist_add_and_change_pages(editor_client, model):
+    record = ADMIN_MODELS[model]()
+    assert editor_client.get(_changelist(model)).status_code == 200
+    assert editor_client.get(reverse(f"admin:deals_{model}_add")).status_code == 200
+    change = editor_client.get(reverse(f"admin:deals_{model}_change", args=[record.pk]))
+    assert change.status_code == 200
+    history = editor_client.get(reverse(f"admin:deals_{model}_history", args=[record.pk]))
+    assert history.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "term", "expected"),
+    [
+        ("company", "삼성", "삼성전자"),
+        ("company", "hyni", "SK hynix"),
+        ("deal", "블랙웰", "Blackwell supply"),
+        ("person", "젠슨", "젠슨 황"),
+    ],
+)
+def test_admin_search_finds_english_and_korean(editor_client, model, term, expected):
+    if model == "company":
+        factories.CompanyFactory(name="Samsung Electronics", name_ko="삼성전자")
+        factories.CompanyFactory(name="SK hynix", name_ko="SK하이닉스")
+        factories.CompanyFactory(name="Other Corp", name_ko="다른 회사")
+    elif model == "deal":
+        factories.DealFactory(title="Blackwell supply", title_ko="블랙웰 공급 계약")
+        factories.DealFactory(title="Other Corp deal", title_ko="다른 회사 거래", product_ko="HBM")
+    else:
+        factories.PersonFactory(name="Jensen Huang", name_ko="젠슨 황")
+    response = editor_client.get(_changelist(model), {"q": term})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert expected in content
+    assert "Other Corp" not in content
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_editor_cannot_delete(editor_client, model):
+    record = ADMIN_MODELS[model]()
+    url = reverse(f"admin:deals_{model}_delete", args=[record.pk])
+    assert editor_client.post(url, {"post": "yes"}).status_code == 403
+    assert type(record).objects.filter(pk=record.pk).exists()
+
+
+def test_editor_cannot_touch_users(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_changelist_query_count_does_not_grow_with_rows(
+    editor_client, django_assert_max_num_queries, model
+):
+    factory = ADMIN_MODELS[model]
+    if model == "deal":
+        factories.make_deal()
+    else:
+        factory()
+    with django_assert_max_num_queries(30) as one_row:
+        editor_client.get(_changelist(model))
+    for _ in range(49):
+        if model == "deal":
+            factories.make_deal()
+        else:
+            factory()
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        response = editor_client.get(_changelist(model))
+    assert response.status_code == 200
+
+
+def test_deal_list_shows_parties_quantity_and_undisclosed_value(editor_client):
+    nvidia = factories.CompanyFactory(name="NVIDIA", name_ko="엔비디아", publication="published")
+    msit = factories.CompanyFactory(
+        name="Ministry of Science and ICT", name_ko="과학기술정보통신부", publication="published"
+    )
+    factories.make_deal(supplier=nvidia, buyer=msit, title="Sovereign AI GPUs")
+    content = editor_client.get(_changelist("deal")).content.decode()
+    assert "NVIDIA → Ministry of Science and ICT" in content
+    assert "Up to 50,000 GPUs" in content
+    assert "undisclosed" in content
+
+
+def _deal_form(**overrides):
+    data = {
+        "title": "Blackwell GPUs for Samsung",
+        "title_ko": "삼성전자 블랙웰 GPU",
+        "kind": "supply_contract",
+        "summary": "",
+        "summary_ko": "",
+        "product": "Blackwell GPUs",
+        "product_ko": "블랙웰 GPU",
+        "product_category": "gpu",
+        "quantity_qualifier": "more_than",
+        "quantity": "50000",
+        "quantity_unit": "gpus",
+        "disclosure": "undisclosed",
+        "amount_qualifier": "exact",
+        "amount": "",
+        "currency": "",
+        "amount_note": "",
+        "amount_note_ko": "",
+        "project": "",
+        "slug": "nvidia-samsung-blackwell",
+        "publication": "draft",
+        "parties-TOTAL_FORMS": "0",
+        "parties-INITIAL_FORMS": "0",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        "meeting_links-TOTAL_FORMS": "0",
+        "meeting_links-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def _with_parties(data, parties):
+    data["parties-TOTAL_FORMS"] = str(len(parties))
+    for i, (company, role) in enumerate(parties):
+        data[f"parties-{i}-company"] = str(company.pk)
+        data[f"parties-{i}-role"] = role
+        data[f"parties-{i}-note"] = ""
+        data[f"parties-{i}-note_ko"] = ""
+    return data
+
+
+def test_admin_add_deal_with_parties_and_event_derives_status(editor_client):
+    nvidia = factories.CompanyFactory(name="NVIDIA")
+    samsung = factories.CompanyFactory(name="Samsung Electronics")
+    source = factories.SourceFactory()
+    data = _with_parties(_deal_form(), [(nvidia, "supplier"), (samsung, "buyer")])
+    data.update({
+        "events-TOTAL_FORMS": "2",
+        "events-0-date": "2025-10-29", "events-0-date_precision": "day",
+        "events-0-status": "reported", "events-0-source": str(source.pk),
+        "events-1-date": "2025-10-31", "events-1-date_precision": "day",
+        "events-1-status": "announced", "events-1-source": str(source.pk),
+    })
+    response = editor_client.post(reverse("admin:deals_deal_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    deal = models.Deal.objects.get(slug="nvidia-samsung-blackwell")
+    assert deal.status == "announced"
+    assert deal.announced_on == dt.date(2025, 10, 31)
+    assert deal.parties.count() == 2
+
+
+def test_admin_refuses_supplier_that_is_also_buyer_and_saves_nothing(editor_client):
+    nvidia = factories.CompanyFactory(name="NVIDIA")
+    data = _with_parties(_deal_form(), [(nvidia, "supplier"), (nvidia, "buyer")])
+    response = editor_client.post(reverse("admin:deals_deal_add"), data)
+    assert response.status_code == 200
+    assert "cannot be both supplier and buyer" in response.content.decode()
+    assert not models.Deal.objects.exists()
+    assert not models.DealParty.objects.exists()
+
+
+def test_admin_refuses_publishing_supply_deal_without_buyer(editor_client):
+    nvidia = factories.CompanyFactory(name="NVIDIA")
+    data = _with_parties(_deal_form(publication="published"), [(nvidia, "supplier")])
+    response = editor_client.post(reverse("admin:deals_deal_add"), data)
+    assert response.status_code == 200
+    assert "needs at least one buyer" in response.content.decode()
+    assert not models.Deal.objects.exists()
+
+
+def test_admin_refuses_amount_on_undisclosed_value_with_field_message(editor_client):
+    data = _deal_form(amount="-5", currency="KRW")
+    response = editor_client.post(reverse("admin:deals_deal_add"), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "amount" in errors
+    assert not models.Deal.objects.exists()
+
+
+def test_admin_refuses_unknown_currency(editor_client):
+    data = _deal_form(amount="1000", currency="XYZ", disclosure="disclosed")
+    response = editor_client.post(reverse("admin:deals_deal_add"), data)
+    assert response.status_code == 200
+    assert "currency" in response.context["adminform"].form.errors
+    assert not models.Deal.objects.exists()
+
+
+def test_publish_action_reports_what_is_missing(editor_client):
+    deal = factories.DealFactory(title="Orphan supply deal")
+    response = editor_client.post(
+        _changelist("deal"),
+        {"action": "publish_selected", "_selected_action": [deal.pk]},
+        follow=True,
+    )
+    assert "needs at least one supplier" in response.content.decode()
+    deal.refresh_from_db()
+    assert deal.publication == "draft"
