@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 validate_http_url = URLValidator(
     schemes=["http", "https"], message=_("Enter a web address that starts with http:// or https://.")
@@ -33,10 +32,16 @@ def validate_currency_code(value: str) -> None:
 
 
 class Publication(models.TextChoices):
-    """Where a record stands on its way to the public. Only published records are public."""
+    """Where a record stands on its way to the public. Only published records are public.
+
+    draft → in review → published; a published record may be unpublished (withdrawn with a
+    public note, or silently for a mistake) and later published again.
+    """
 
     DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
     PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 class DatePrecision(models.TextChoices):
@@ -115,15 +120,26 @@ class Record(Bilingual, models.Model):
         db_index=True,
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    withdrawal_note = models.TextField(
+        _("public note on withdrawal"), blank=True,
+        help_text=_("Shown to readers when a record is withdrawn; leave empty to withdraw "
+                    "silently (for a mistake)."),
+    )
+    withdrawal_note_ko = models.TextField(_("public note on withdrawal (Korean)"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False,
+        help_text=_("Goes up by one with every saved change; a save based on an older version "
+                    "is refused, so no edit is lost."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = PublishedQuerySet.as_manager()
-    # Every change of every record is kept as a full snapshot, with who made it and why.
-    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
+        # Editors write and submit for review; desk editors also hold this one.
+        permissions = [("publish", _("Can publish, unpublish and revert"))]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(publication="published") | Q(published_at__isnull=False),

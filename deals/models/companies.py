@@ -2,9 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from django_countries.fields import CountryField
 
 from .base import PublishedQuerySet, Record, names_not_both_empty
@@ -30,6 +31,43 @@ class CompanyQuerySet(PublishedQuerySet):
     def with_related(self):
         return self.select_related("parent")
 
+    def with_totals(self):
+        """Per company, over published deals only: how many as supplier and as buyer, the
+        GPUs supplied and bought, and the disclosed value in USD on each side."""
+        public = Q(deal_parties__deal__publication="published")
+        supplier = public & Q(deal_parties__role="supplier")
+        buyer = public & Q(deal_parties__role="buyer")
+        gpus = Q(deal_parties__deal__quantity_unit="gpus")
+        disclosed = Q(deal_parties__deal__disclosure="disclosed")
+        return self.annotate(
+            deals_as_supplier=Count("deal_parties__deal", filter=supplier, distinct=True),
+            deals_as_buyer=Count("deal_parties__deal", filter=buyer, distinct=True),
+            gpus_supplied=Sum("deal_parties__deal__quantity", filter=supplier & gpus),
+            gpus_bought=Sum("deal_parties__deal__quantity", filter=buyer & gpus),
+            usd_supplied=Sum("deal_parties__deal__usd_amount", filter=supplier & disclosed),
+            usd_bought=Sum("deal_parties__deal__usd_amount", filter=buyer & disclosed),
+        )
+
+    def for_detail(self):
+        """A company page: its parent, and its public subsidiaries, people, projects, sources."""
+        from .projects import ProjectParty
+        from .sources import Source
+
+        return self.select_related("parent").prefetch_related(
+            Prefetch(
+                "subsidiaries", queryset=Company.objects.published(), to_attr="public_subsidiaries"
+            ),
+            Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
+            Prefetch(
+                "project_parties",
+                queryset=ProjectParty.objects.filter(project__publication="published")
+                .select_related("project")
+                .order_by("project__name", "id"),
+                to_attr="public_project_parties",
+            ),
+            Prefetch("sources", queryset=Source.objects.published(), to_attr="public_sources"),
+        )
+
 
 class Company(Record):
     """A company, group or government body that supplies, buys, invests or takes part."""
@@ -54,6 +92,9 @@ class Company(Record):
     )
 
     objects = CompanyQuerySet.as_manager()
+
+    # Every change is kept as a full snapshot, with who made it, when and why.
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta(Record.Meta):
         verbose_name = _("company")
@@ -89,8 +130,24 @@ class Company(Record):
 
 
 class PersonQuerySet(PublishedQuerySet):
+    search_fields = ("name", "name_ko", "aliases")
+
     def with_related(self):
         return self.select_related("company")
+
+    def for_detail(self):
+        """A person page: the company, and the public meetings they attended or were expected at."""
+        from .meetings import Attendance
+
+        return self.select_related("company").prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.filter(meeting__publication="published")
+                .select_related("meeting")
+                .order_by("-meeting__starts_at", "id"),
+                to_attr="public_attendance",
+            )
+        )
 
 
 class Person(Record):
@@ -98,6 +155,10 @@ class Person(Record):
 
     name = models.CharField(_("name"), max_length=200, blank=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+    aliases = models.TextField(
+        _("other names"), blank=True,
+        help_text=_("Other spellings that search should find, one a line."),
+    )
     title = models.CharField(_("title"), max_length=300, blank=True)
     title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
     company = models.ForeignKey(
@@ -106,6 +167,9 @@ class Person(Record):
     )
 
     objects = PersonQuerySet.as_manager()
+
+    # Every change is kept as a full snapshot, with who made it, when and why.
+    history = HistoricalRecords()
 
     class Meta(Record.Meta):
         verbose_name = _("person")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -12,7 +13,9 @@ from simple_history.models import HistoricalRecords
 from .base import (
     Bilingual,
     DatePrecision,
+    Disclosure,
     Money,
+    Publication,
     PublishedQuerySet,
     Qualifier,
     Record,
@@ -20,6 +23,7 @@ from .base import (
     not_negative,
     validate_currency_code,
 )
+from .sources import Source
 
 
 class ExchangeRate(Record):
@@ -40,6 +44,9 @@ class ExchangeRate(Record):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     note_ko = models.CharField(_("note (Korean)"), max_length=300, blank=True)
+
+    # Every change is kept as a full snapshot, with who made it, when and why.
+    history = HistoricalRecords()
 
     class Meta(Record.Meta):
         verbose_name = _("exchange rate")
@@ -148,6 +155,68 @@ class DealQuerySet(PublishedQuerySet):
             parties = parties.filter(role=role)
         return self.filter(pk__in=parties.values("deal_id"))
 
+    def for_lists(self):
+        """What a public list row shows: the parties that are public, the project, the rate.
+
+        Parties land in `public_parties`, so a draft company never shows through a deal.
+        """
+        return self.select_related("project", "usd_rate").prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=DealParty.objects.public().select_related("company").order_by(
+                    "role", "id"
+                ),
+                to_attr="public_parties",
+            )
+        )
+
+    def for_detail(self):
+        """A list row plus the timeline with its sources, public meetings and public sources."""
+        from .meetings import Meeting
+
+        return self.for_lists().prefetch_related(
+            Prefetch(
+                "events",
+                queryset=DealEvent.objects.select_related("source").order_by("date", "id"),
+                to_attr="timeline",
+            ),
+            Prefetch(
+                "meeting_links",
+                queryset=DealMeeting.objects.filter(
+                    meeting__in=Meeting.objects.published()
+                ).select_related("meeting"),
+                to_attr="public_meeting_links",
+            ),
+            Prefetch("sources", queryset=Source.objects.published(), to_attr="public_sources"),
+        )
+
+    def totals(self) -> dict:
+        """Headline figures: how many deals, GPUs counted in them, their disclosed value in USD."""
+        return self.order_by().aggregate(
+            deals=Count("id"),
+            gpus=Sum("quantity", filter=Q(quantity_unit=QuantityUnit.GPUS)),
+            usd=Sum("usd_amount", filter=Q(disclosure=Disclosure.DISCLOSED)),
+            disclosed=Count("id", filter=Q(disclosure=Disclosure.DISCLOSED)),
+        )
+
+    def count_by_status(self) -> dict[str, int]:
+        """How many deals stand at each status, in the order of `DealStatus`."""
+        counts = dict(
+            self.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        return {status: counts[status] for status in DealStatus.values if counts.get(status)}
+
+    def per_month(self):
+        """Rows of `month` (first day) and `deals` announced that month, oldest first."""
+        return (
+            self.exclude(announced_on=None)
+            .order_by()
+            .annotate(month=TruncMonth("announced_on"))
+            .values("month")
+            .annotate(deals=Count("id"))
+            .order_by("month")
+        )
+
 
 class Deal(Money, Record):
     """An agreement, or a reported one, for one party to supply, fund or build for another."""
@@ -194,6 +263,9 @@ class Deal(Money, Record):
 
     objects = DealQuerySet.as_manager()
 
+    # Every change is kept as a full snapshot, with who made it, when and why.
+    history = HistoricalRecords(m2m_fields=[sources])
+
     class Meta(Record.Meta):
         verbose_name = _("deal")
         verbose_name_plural = _("deals")
@@ -234,6 +306,14 @@ class Deal(Money, Record):
         return self.kind in SUPPLY_WHEN_PRODUCT_KINDS and bool(self.product or self.product_ko)
 
 
+class DealPartyQuerySet(models.QuerySet):
+    def public(self):
+        """Parties a reader may see: a published company in a published deal."""
+        return self.filter(
+            company__publication=Publication.PUBLISHED, deal__publication=Publication.PUBLISHED
+        )
+
+
 class DealParty(Bilingual, models.Model):
     """A company's part in a deal. Real deals often have more than two parties."""
 
@@ -248,8 +328,9 @@ class DealParty(Bilingual, models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     note_ko = models.CharField(_("note (Korean)"), max_length=300, blank=True)
 
-
+    objects = DealPartyQuerySet.as_manager()
     history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
@@ -275,6 +356,16 @@ class DealParty(Bilingual, models.Model):
         return f"{self.company} ({self.get_role_display()})"
 
 
+class DealEventQuerySet(models.QuerySet):
+    def public(self):
+        """Steps of published deals, with the deal and the source, latest first."""
+        return (
+            self.filter(deal__publication=Publication.PUBLISHED)
+            .select_related("deal", "source")
+            .order_by("-date", "-id")
+        )
+
+
 class DealEvent(Bilingual, models.Model):
     """A dated step in a deal's life, with the source that reported it."""
 
@@ -296,8 +387,9 @@ class DealEvent(Bilingual, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-
+    objects = DealEventQuerySet.as_manager()
     history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("deal event")
         verbose_name_plural = _("deal events")
@@ -325,6 +417,7 @@ class DealMeeting(models.Model):
 
 
     history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("meeting of the deal")
         verbose_name_plural = _("meetings of the deal")

@@ -4,7 +4,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -44,6 +44,48 @@ class MeetingQuerySet(PublishedQuerySet):
 
     def with_related(self):
         return self.select_related("parent")
+
+    def upcoming(self, now):
+        return self.filter(starts_at__gte=now).order_by("starts_at", "id")
+
+    def recent(self, now):
+        return self.filter(starts_at__lt=now).order_by("-starts_at", "-id")
+
+    def attended_by_people_of(self, company):
+        """Meetings that someone speaking for the company attended."""
+        attendance = Attendance.objects.filter(
+            person__company=company, status=AttendanceStatus.ATTENDED
+        )
+        return self.filter(pk__in=attendance.values("meeting_id"))
+
+    def for_detail(self):
+        """A meeting page: who came or was expected (public people only), the public deals
+        discussed or announced there, the public sources, and the meetings within it."""
+        from .deals import DealMeeting
+        from .sources import Source
+
+        return self.select_related("parent").prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.filter(person__publication="published")
+                .select_related("person__company", "source")
+                .order_by("status", "person__name", "id"),
+                to_attr="public_attendance",
+            ),
+            Prefetch(
+                "deal_links",
+                queryset=DealMeeting.objects.filter(deal__publication="published")
+                .select_related("deal")
+                .order_by("deal__title", "id"),
+                to_attr="public_deal_links",
+            ),
+            Prefetch("sources", queryset=Source.objects.published(), to_attr="public_sources"),
+            Prefetch(
+                "children",
+                queryset=Meeting.objects.published().order_by("starts_at", "id"),
+                to_attr="public_children",
+            ),
+        )
 
 
 class Meeting(Record):
@@ -85,6 +127,9 @@ class Meeting(Record):
     )
 
     objects = MeetingQuerySet.as_manager()
+
+    # Every change is kept as a full snapshot, with who made it, when and why.
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta(Record.Meta):
         verbose_name = _("meeting")
@@ -151,6 +196,7 @@ class Attendance(Bilingual, models.Model):
 
 
     history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")

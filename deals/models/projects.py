@@ -1,7 +1,7 @@
 """Infrastructure projects that deals feed: data centers, AI factories, sovereign AI programs."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -44,6 +44,28 @@ class ProjectRole(models.TextChoices):
 
 class ProjectQuerySet(PublishedQuerySet):
     search_fields = ("name", "name_ko", "location", "location_ko", "city", "city_ko")
+
+    def for_lists(self):
+        return self.select_related("usd_rate")
+
+    def for_detail(self):
+        """A project page: public participants, the public deals feeding it, public sources."""
+        from .deals import Deal
+        from .sources import Source
+
+        return self.select_related("usd_rate").prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=ProjectParty.objects.filter(company__publication="published")
+                .select_related("company")
+                .order_by("role", "id"),
+                to_attr="public_parties",
+            ),
+            Prefetch(
+                "deals", queryset=Deal.objects.published().for_lists(), to_attr="public_deals"
+            ),
+            Prefetch("sources", queryset=Source.objects.published(), to_attr="public_sources"),
+        )
 
 
 class Project(Money, Record):
@@ -94,6 +116,9 @@ class Project(Money, Record):
 
     objects = ProjectQuerySet.as_manager()
 
+    # Every change is kept as a full snapshot, with who made it, when and why.
+    history = HistoricalRecords(m2m_fields=[sources])
+
     class Meta(Record.Meta):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
@@ -140,6 +165,7 @@ class ProjectParty(Bilingual, models.Model):
 
 
     history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("project participant")
         verbose_name_plural = _("project participants")

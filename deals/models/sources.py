@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .base import DatePrecision, PublishedQuerySet, Record, names_not_both_empty, validate_http_url
 
@@ -38,6 +39,9 @@ class Source(Record):
     )
 
     objects = SourceQuerySet.as_manager()
+
+    # Every change is kept as a full snapshot, with who made it, when and why.
+    history = HistoricalRecords()
 
     class Meta(Record.Meta):
         verbose_name = _("source")
