@@ -8,7 +8,7 @@ from decimal import Decimal
 import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
-from django.db import models
+from django.db import models, router
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -108,7 +108,59 @@ class Bilingual:
         return english or korean
 
 
-class Record(Bilingual, models.Model):
+#: The field a rule's message belongs beside, by the end of the rule's constraint name. Django
+#: shows a constraint's message above the whole form (unless it is a one-field unique), which
+#: leaves the editor guessing what to change; these name the field that fixes it.
+CONSTRAINT_FIELDS = {
+    "published_has_date": "published_at",
+    "name_in_one_language": "name",
+    "title_in_one_language": "title",
+    "not_own_parent": "parent",
+    "unique_url": "url",
+    "url_is_http": "url",
+    "one_rate_a_day": "date",
+    "rate_positive": "rate",
+    "amount_not_negative": "amount",
+    "amount_has_currency": "currency",
+    "undisclosed_has_no_amount": "amount",
+    "quantity_not_negative": "quantity",
+    "quantity_has_unit": "quantity_unit",
+    "ends_after_start": "ends_at",
+    "target_after_start": "target_date",
+    "supplier_not_buyer": "role",
+}
+
+
+class ConstraintErrorsOnFields:
+    """Reports each broken constraint on the field `CONSTRAINT_FIELDS` names for it.
+
+    Only when that field is being validated: a ModelForm excludes the fields it does not show,
+    and an error on a field the form lacks would crash it, so then the message stays form-wide.
+    """
+
+    def validate_constraints(self, exclude=None):
+        exclude = set(exclude or ())
+        using = router.db_for_write(type(self), instance=self)
+        prefix = f"{self._meta.app_label}_{self._meta.model_name}_"
+        errors: dict = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    field = CONSTRAINT_FIELDS.get(constraint.name.removeprefix(prefix))
+                    fields = getattr(constraint, "fields", ())
+                    if field is None and getattr(error, "code", None) == "unique":
+                        field = fields[0] if len(fields) == 1 else None
+                    if field and field not in exclude:
+                        errors.setdefault(field, []).extend(error.error_list)
+                    else:
+                        errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Record(ConstraintErrorsOnFields, Bilingual, models.Model):
     """Abstract base of every public record: timestamps, slug and publication state."""
 
     slug = models.SlugField(_("slug"), max_length=200, unique=True)

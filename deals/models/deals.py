@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from .base import (
     Bilingual,
+    ConstraintErrorsOnFields,
     DatePrecision,
     Disclosure,
     Money,
@@ -314,7 +315,7 @@ class DealPartyQuerySet(models.QuerySet):
         )
 
 
-class DealParty(Bilingual, models.Model):
+class DealParty(ConstraintErrorsOnFields, Bilingual, models.Model):
     """A company's part in a deal. Real deals often have more than two parties."""
 
     deal = models.ForeignKey(

@@ -68,3 +68,12 @@ class Source(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("deals:source_list") + f"#source-{self.slug}"
+
+    def clean(self) -> None:
+        super().clean()
+        # Schemes are case-insensitive and the validator accepts HTTPS://, but the database
+        # check compares case-sensitively on PostgreSQL, and the unique URL should catch
+        # HTTPS://x when https://x is there: keep the scheme in lower case.
+        scheme, separator, rest = self.url.partition("://")
+        if separator and scheme.lower() in ("http", "https"):
+            self.url = f"{scheme.lower()}{separator}{rest}"
