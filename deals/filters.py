@@ -91,7 +91,7 @@ class LenientDateTimeField(forms.DateTimeField):
         return parsed
 
 
-class UpdatedSinceFilter(filters.Filter):
+class UpdatedSinceFilter(filters.IsoDateTimeFilter):
     field_class = LenientDateTimeField
 
     def __init__(self, **kwargs):

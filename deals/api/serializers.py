@@ -1,0 +1,601 @@
+"""How records look in JSON, and how editors' writes are checked and handed to the services.
+
+Reading: every record carries its own fields in both languages (`name`, `name_ko`), its
+`api_url` and `html_url`, `created_at` and `updated_at`; related records come as small
+references (slug, names, links), and long lists of related records as a filtered list link
+(`deals_api_url`) rather than nested, so no response nests the world. Money and quantities are
+decimal strings. A related record that is still a draft is left out for readers who may not
+see drafts.
+
+Writing: the write serializers check types and shapes; the rules are in `deals.services`, the
+same functions the admin uses, so a write through the API is valid exactly when the same edit
+in the admin would be.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from deals import services
+from deals.models import (
+    AttendanceStatus,
+    Company,
+    DatePrecision,
+    Deal,
+    DealEvent,
+    DealMeeting,
+    DealParty,
+    DealStatus,
+    ExchangeRate,
+    Meeting,
+    MeetingRole,
+    PartyRole,
+    Person,
+    Project,
+    ProjectRole,
+    Source,
+)
+
+# --- Links and visibility --------------------------------------------------------------------
+
+
+def can_see(context, record) -> bool:
+    """Whether the reader may see this related record (drafts only with view permission)."""
+    if record is None:
+        return False
+    return record.is_published or context.get("drafts", False)
+
+
+def api_link(context, basename: str, record) -> str | None:
+    if record is None:
+        return None
+    return reverse(f"api:{basename}-detail", kwargs={"slug": record.slug},
+                   request=context.get("request"))
+
+
+def list_link(context, basename: str, **params) -> str:
+    url = reverse(f"api:{basename}-list", request=context.get("request"))
+    return f"{url}?{urlencode(params)}"
+
+
+def html_link(context, record) -> str | None:
+    """The record's public page, or null while that page does not exist."""
+    try:
+        path = record.get_absolute_url()
+    except NoReverseMatch:
+        return None
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path
+
+
+class LinksMixin(serializers.Serializer):
+    """`api_url` and `html_url` for a record whose viewset is registered as `basename`."""
+
+    basename = ""
+
+    api_url = serializers.SerializerMethodField(help_text="This record in the API.")
+    html_url = serializers.SerializerMethodField(
+        help_text="This record's public page; null when it has none."
+    )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, obj) -> str:
+        return api_link(self.context, self.basename, obj)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_html_url(self, obj):
+        return html_link(self.context, obj)
+
+
+# --- Small references ------------------------------------------------------------------------
+
+
+class SourceRefSerializer(serializers.ModelSerializer):
+    """A source in brief: `url` is the report itself, `api_url` its API record."""
+
+    api_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Source
+        fields = ["slug", "url", "title", "title_ko", "publisher", "publisher_ko",
+                  "published_on", "api_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, obj) -> str:
+        return api_link(self.context, "source", obj)
+
+
+class CompanyRefSerializer(serializers.ModelSerializer):
+    api_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Company
+        fields = ["slug", "name", "name_ko", "api_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, obj) -> str:
+        return api_link(self.context, "company", obj)
+
+
+class ProjectRefSerializer(LinksMixin, serializers.ModelSerializer):
+    basename = "project"
+
+    class Meta:
+        model = Project
+        fields = ["slug", "name", "name_ko", "api_url", "html_url"]
+
+
+class MeetingRefSerializer(LinksMixin, serializers.ModelSerializer):
+    basename = "meeting"
+
+    class Meta:
+        model = Meeting
+        fields = ["slug", "title", "title_ko", "starts_at", "api_url", "html_url"]
+
+
+class RateRefSerializer(serializers.ModelSerializer):
+    api_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["slug", "currency", "date", "rate", "api_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, obj) -> str:
+        return api_link(self.context, "exchange-rate", obj)
+
+
+def visible_ref(serializer_class, context, record):
+    return serializer_class(record, context=context).data if can_see(context, record) else None
+
+
+def visible_sources(context, sources) -> list:
+    return [SourceRefSerializer(s, context=context).data for s in sources if can_see(context, s)]
+
+
+# --- Read serializers ------------------------------------------------------------------------
+
+
+class RecordSerializer(LinksMixin, serializers.ModelSerializer):
+    """Fields every record has."""
+
+    record_fields = ["slug", "api_url", "html_url", "publication", "published_at",
+                     "created_at", "updated_at"]
+
+
+class SourceSerializer(RecordSerializer):
+    basename = "source"
+
+    class Meta:
+        model = Source
+        fields = [*RecordSerializer.record_fields, "url", "title", "title_ko", "publisher",
+                  "publisher_ko", "published_on", "published_on_precision", "language"]
+        read_only_fields = ["publication", "published_at", "created_at", "updated_at"]
+
+
+class ExchangeRateSerializer(RecordSerializer):
+    basename = "exchange-rate"
+    source = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExchangeRate
+        fields = [*RecordSerializer.record_fields, "currency", "date", "rate", "source",
+                  "note", "note_ko"]
+
+    @extend_schema_field(SourceRefSerializer(allow_null=True))
+    def get_source(self, obj):
+        return visible_ref(SourceRefSerializer, self.context, obj.source)
+
+
+class CompanySerializer(RecordSerializer):
+    basename = "company"
+    aliases = serializers.SerializerMethodField()
+    parent = serializers.SerializerMethodField()
+    sources = serializers.SerializerMethodField()
+    deals_api_url = serializers.SerializerMethodField(
+        help_text="The company's deals, in any role."
+    )
+    people_api_url = serializers.SerializerMethodField(help_text="People of the company.")
+
+    class Meta:
+        model = Company
+        fields = [*RecordSerializer.record_fields, "name", "name_ko", "aliases", "kind",
+                  "country", "parent", "website", "description", "description_ko", "sources",
+                  "deals_api_url", "people_api_url"]
+
+    def get_aliases(self, obj) -> list[str]:
+        return [line.strip() for line in obj.aliases.splitlines() if line.strip()]
+
+    @extend_schema_field(CompanyRefSerializer(allow_null=True))
+    def get_parent(self, obj):
+        return visible_ref(CompanyRefSerializer, self.context, obj.parent)
+
+    @extend_schema_field(SourceRefSerializer(many=True))
+    def get_sources(self, obj):
+        return visible_sources(self.context, obj.sources.all())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_deals_api_url(self, obj) -> str:
+        return list_link(self.context, "deal", company=obj.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_people_api_url(self, obj) -> str:
+        return list_link(self.context, "person", company=obj.slug)
+
+
+class PersonSerializer(RecordSerializer):
+    basename = "person"
+    company = serializers.SerializerMethodField()
+    meetings_api_url = serializers.SerializerMethodField(
+        help_text="Meetings the person attended or was expected at."
+    )
+
+    class Meta:
+        model = Person
+        fields = [*RecordSerializer.record_fields, "name", "name_ko", "title", "title_ko",
+                  "company", "meetings_api_url"]
+
+    @extend_schema_field(CompanyRefSerializer(allow_null=True))
+    def get_company(self, obj):
+        return visible_ref(CompanyRefSerializer, self.context, obj.company)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_meetings_api_url(self, obj) -> str:
+        return list_link(self.context, "meeting", person=obj.slug)
+
+
+class AttendanceSerializer(serializers.Serializer):
+    person = serializers.CharField(source="person.slug", help_text="Slug of the person.")
+    name = serializers.CharField(source="person.name")
+    name_ko = serializers.CharField(source="person.name_ko")
+    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+    note = serializers.CharField()
+    note_ko = serializers.CharField()
+    api_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, obj) -> str:
+        return api_link(self.context, "person", obj.person)
+
+
+class MeetingSerializer(RecordSerializer):
+    basename = "meeting"
+    parent = serializers.SerializerMethodField()
+    attendance = serializers.SerializerMethodField()
+    sources = serializers.SerializerMethodField()
+    deals_api_url = serializers.SerializerMethodField(
+        help_text="Deals discussed, announced or signed at the meeting."
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [*RecordSerializer.record_fields, "title", "title_ko", "kind", "starts_at",
+                  "ends_at", "time_known", "timezone", "venue", "venue_ko", "city", "city_ko",
+                  "country", "parent", "summary", "summary_ko", "attendance", "sources",
+                  "deals_api_url"]
+
+    @extend_schema_field(MeetingRefSerializer(allow_null=True))
+    def get_parent(self, obj):
+        return visible_ref(MeetingRefSerializer, self.context, obj.parent)
+
+    @extend_schema_field(AttendanceSerializer(many=True))
+    def get_attendance(self, obj):
+        rows = [a for a in obj.attendance.all() if can_see(self.context, a.person)]
+        return AttendanceSerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field(SourceRefSerializer(many=True))
+    def get_sources(self, obj):
+        return visible_sources(self.context, obj.sources.all())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_deals_api_url(self, obj) -> str:
+        return list_link(self.context, "deal", meeting=obj.slug)
+
+
+class ProjectPartySerializer(serializers.Serializer):
+    company = serializers.CharField(source="company.slug", help_text="Slug of the company.")
+    name = serializers.CharField(source="company.name")
+    name_ko = serializers.CharField(source="company.name_ko")
+    role = serializers.ChoiceField(choices=ProjectRole.choices)
+    note = serializers.CharField()
+    note_ko = serializers.CharField()
+    api_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, obj) -> str:
+        return api_link(self.context, "company", obj.company)
+
+
+class MoneyFieldsMixin(serializers.Serializer):
+    usd_rate = serializers.SerializerMethodField(
+        help_text="The exchange rate the USD equivalent was computed with; null for USD "
+        "amounts and when no rate was kept."
+    )
+
+    money_fields = ["amount", "currency", "disclosure", "amount_qualifier", "amount_note",
+                    "amount_note_ko", "usd_amount", "usd_rate"]
+
+    @extend_schema_field(RateRefSerializer(allow_null=True))
+    def get_usd_rate(self, obj):
+        return visible_ref(RateRefSerializer, self.context, obj.usd_rate)
+
+
+class ProjectSerializer(MoneyFieldsMixin, RecordSerializer):
+    basename = "project"
+    parties = serializers.SerializerMethodField()
+    sources = serializers.SerializerMethodField()
+    deals_api_url = serializers.SerializerMethodField(help_text="Deals that feed the project.")
+
+    class Meta:
+        model = Project
+        fields = [*RecordSerializer.record_fields, "name", "name_ko", "kind", "status",
+                  "location", "location_ko", "city", "city_ko", "country", "capacity_mw",
+                  "capacity_mw_target", "gpu_count", "gpu_count_qualifier", "start_date",
+                  "start_precision", "target_date", "target_precision",
+                  *MoneyFieldsMixin.money_fields, "summary", "summary_ko", "parties",
+                  "sources", "deals_api_url"]
+
+    @extend_schema_field(ProjectPartySerializer(many=True))
+    def get_parties(self, obj):
+        rows = [p for p in obj.parties.all() if can_see(self.context, p.company)]
+        return ProjectPartySerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field(SourceRefSerializer(many=True))
+    def get_sources(self, obj):
+        return visible_sources(self.context, obj.sources.all())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_deals_api_url(self, obj) -> str:
+        return list_link(self.context, "deal", project=obj.slug)
+
+
+class DealPartySerializer(serializers.ModelSerializer):
+    company = serializers.CharField(source="company.slug", help_text="Slug of the company.")
+    name = serializers.CharField(source="company.name")
+    name_ko = serializers.CharField(source="company.name_ko")
+    country = serializers.CharField(
+        source="company.country.code", help_text="ISO 3166-1 alpha-2 code; empty if unknown."
+    )
+    api_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DealParty
+        fields = ["company", "name", "name_ko", "country", "role", "note", "note_ko", "api_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, obj) -> str:
+        return api_link(self.context, "company", obj.company)
+
+
+class DealEventSerializer(serializers.ModelSerializer):
+    source = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DealEvent
+        fields = ["date", "date_precision", "status", "note", "note_ko", "source"]
+
+    @extend_schema_field(SourceRefSerializer(allow_null=True))
+    def get_source(self, obj):
+        return visible_ref(SourceRefSerializer, self.context, obj.source)
+
+
+class DealMeetingSerializer(serializers.ModelSerializer):
+    meeting = serializers.CharField(source="meeting.slug", help_text="Slug of the meeting.")
+    title = serializers.CharField(source="meeting.title")
+    title_ko = serializers.CharField(source="meeting.title_ko")
+    starts_at = serializers.DateTimeField(source="meeting.starts_at")
+    api_url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DealMeeting
+        fields = ["meeting", "title", "title_ko", "starts_at", "role", "api_url", "html_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, obj) -> str:
+        return api_link(self.context, "meeting", obj.meeting)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_html_url(self, obj):
+        return html_link(self.context, obj.meeting)
+
+
+class DealSerializer(MoneyFieldsMixin, RecordSerializer):
+    """A deal with its parties, timeline, meetings, project and sources."""
+
+    basename = "deal"
+    parties = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField(help_text="The timeline, oldest first.")
+    meetings = serializers.SerializerMethodField()
+    project = serializers.SerializerMethodField()
+    sources = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deal
+        fields = [*RecordSerializer.record_fields, "title", "title_ko", "summary",
+                  "summary_ko", "kind", "status", "status_on", "announced_on", "product",
+                  "product_ko", "product_category", "quantity", "quantity_unit",
+                  "quantity_qualifier", *MoneyFieldsMixin.money_fields, "parties", "events",
+                  "meetings", "project", "sources"]
+
+    @extend_schema_field(DealPartySerializer(many=True))
+    def get_parties(self, obj):
+        rows = [p for p in obj.parties.all() if can_see(self.context, p.company)]
+        return DealPartySerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field(DealEventSerializer(many=True))
+    def get_events(self, obj):
+        return DealEventSerializer(obj.events.all(), many=True, context=self.context).data
+
+    @extend_schema_field(DealMeetingSerializer(many=True))
+    def get_meetings(self, obj):
+        rows = [m for m in obj.meeting_links.all() if can_see(self.context, m.meeting)]
+        return DealMeetingSerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field(ProjectRefSerializer(allow_null=True))
+    def get_project(self, obj):
+        return visible_ref(ProjectRefSerializer, self.context, obj.project)
+
+    @extend_schema_field(SourceRefSerializer(many=True))
+    def get_sources(self, obj):
+        return visible_sources(self.context, obj.sources.all())
+
+
+# --- Write serializers -----------------------------------------------------------------------
+
+
+class RecordWriteSerializer(serializers.ModelSerializer):
+    """Checks field types, then saves through `services.record_save` (full_clean inside)."""
+
+    def create(self, validated_data):
+        sources = validated_data.pop("sources", None)
+        record = self.Meta.model(**validated_data)
+        return services.record_save(record=record, sources=sources)
+
+    def update(self, instance, validated_data):
+        sources = validated_data.pop("sources", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return services.record_save(record=instance, sources=sources)
+
+
+def slug_field(queryset, **kwargs):
+    return serializers.SlugRelatedField(slug_field="slug", queryset=queryset, **kwargs)
+
+
+class SourceWriteSerializer(RecordWriteSerializer):
+    class Meta:
+        model = Source
+        fields = ["slug", "publication", "url", "title", "title_ko", "publisher",
+                  "publisher_ko", "published_on", "published_on_precision", "language"]
+
+
+class ExchangeRateWriteSerializer(RecordWriteSerializer):
+    source = slug_field(Source.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["slug", "publication", "currency", "date", "rate", "source", "note",
+                  "note_ko"]
+
+
+class CompanyWriteSerializer(RecordWriteSerializer):
+    parent = slug_field(Company.objects.all(), required=False, allow_null=True)
+    sources = slug_field(Source.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Company
+        fields = ["slug", "publication", "name", "name_ko", "aliases", "kind", "country",
+                  "parent", "website", "description", "description_ko", "sources"]
+
+
+class PersonWriteSerializer(RecordWriteSerializer):
+    company = slug_field(Company.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = ["slug", "publication", "name", "name_ko", "title", "title_ko", "company"]
+
+
+class MeetingWriteSerializer(RecordWriteSerializer):
+    parent = slug_field(Meeting.objects.all(), required=False, allow_null=True)
+    sources = slug_field(Source.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Meeting
+        fields = ["slug", "publication", "title", "title_ko", "kind", "starts_at", "ends_at",
+                  "time_known", "timezone", "venue", "venue_ko", "city", "city_ko", "country",
+                  "parent", "summary", "summary_ko", "sources"]
+
+
+class ProjectWriteSerializer(RecordWriteSerializer):
+    sources = slug_field(Source.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Project
+        fields = ["slug", "publication", "name", "name_ko", "kind", "status", "location",
+                  "location_ko", "city", "city_ko", "country", "capacity_mw",
+                  "capacity_mw_target", "gpu_count", "gpu_count_qualifier", "start_date",
+                  "start_precision", "target_date", "target_precision", "amount", "currency",
+                  "disclosure", "amount_qualifier", "amount_note", "amount_note_ko",
+                  "summary", "summary_ko", "sources"]
+
+
+class PartyWriteSerializer(serializers.Serializer):
+    company = slug_field(Company.objects.all(), help_text="Slug of the company.")
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note_ko = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+
+
+class EventWriteSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    status = serializers.ChoiceField(choices=DealStatus.choices)
+    date_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices, required=False,
+        default="day",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note_ko = serializers.CharField(required=False, allow_blank=True, default="")
+    source = slug_field(Source.objects.all(), required=False, allow_null=True, default=None,
+                        help_text="Slug of the source that reported this step.")
+
+
+class MeetingLinkWriteSerializer(serializers.Serializer):
+    meeting = slug_field(Meeting.objects.all(), help_text="Slug of the meeting.")
+    role = serializers.ChoiceField(choices=MeetingRole.choices, required=False,
+                                   default=MeetingRole.DISCUSSED)
+
+
+class DealWriteSerializer(serializers.ModelSerializer):
+    """A deal as an editor writes it.
+
+    `parties`, `events`, `meetings` and `sources`, when given, replace the deal's whole set;
+    left out of a PATCH, they stay as they are. The status is never written: it is the latest
+    event's.
+    """
+
+    project = slug_field(Project.objects.all(), required=False, allow_null=True)
+    parties = PartyWriteSerializer(many=True, required=False)
+    events = EventWriteSerializer(many=True, required=False)
+    meetings = MeetingLinkWriteSerializer(many=True, required=False)
+    sources = slug_field(Source.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Deal
+        fields = ["slug", "publication", "title", "title_ko", "summary", "summary_ko", "kind",
+                  "product", "product_ko", "product_category", "quantity", "quantity_unit",
+                  "quantity_qualifier", "amount", "currency", "disclosure", "amount_qualifier",
+                  "amount_note", "amount_note_ko", "project", "parties", "events", "meetings",
+                  "sources"]
+
+    def split(self, validated_data) -> tuple[dict, services.DealParts]:
+        def pop(name, build):
+            items = validated_data.pop(name, None)
+            return None if items is None else [build(item) for item in items]
+
+        parts = services.DealParts(
+            parties=pop("parties", lambda p: services.PartySpec(**p)),
+            events=pop("events", lambda e: services.EventSpec(**e)),
+            meetings=pop("meetings", lambda m: services.MeetingLinkSpec(**m)),
+            sources=validated_data.pop("sources", None),
+        )
+        return validated_data, parts
+
+    def create(self, validated_data):
+        fields, parts = self.split(validated_data)
+        return services.deal_create(fields=fields, parts=parts, by=self.context["request"].user)
+
+    def update(self, instance, validated_data):
+        fields, parts = self.split(validated_data)
+        return services.deal_update(
+            deal=instance, fields=fields, parts=parts, by=self.context["request"].user
+        )
