@@ -154,8 +154,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="120/minute"),
+        # The bulk export is heavy; anonymous clients get their own, lower allowance.
+        "anon-export": env("API_ANON_EXPORT_RATE", default="12/hour"),
         "user": env("API_USER_RATE", default="1200/minute"),
     },
+    # One JSON error shape for every failure: deals/api/exceptions.py.
+    "EXCEPTION_HANDLER": "deals.api.exceptions.api_exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -168,6 +172,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind", "status" or "role" with different choices; name each set
+    # after its model so the schema has readable enums and generates without warnings.
+    "ENUM_NAME_OVERRIDES": {
+        "DealKindEnum": "deals.models.DealKind",
+        "CompanyKindEnum": "deals.models.CompanyKind",
+        "MeetingKindEnum": "deals.models.MeetingKind",
+        "ProjectKindEnum": "deals.models.ProjectKind",
+        "DealStatusEnum": "deals.models.DealStatus",
+        "ProjectStatusEnum": "deals.models.ProjectStatus",
+        "AttendanceStatusEnum": "deals.models.AttendanceStatus",
+        "PartyRoleEnum": "deals.models.PartyRole",
+        "ProjectRoleEnum": "deals.models.ProjectRole",
+        "MeetingRoleEnum": "deals.models.MeetingRole",
+        "QualifierEnum": "deals.models.Qualifier",
+        "DatePrecisionEnum": "deals.models.DatePrecision",
+    },
 }
 
 # The deal models' own settings.
