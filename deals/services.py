@@ -125,7 +125,7 @@ def deal_party_problems(*, deal: Deal, parties: Sequence[tuple[Company, str]]) -
         if (company.pk, role) in seen:
             problems.append(
                 _("%(company)s is listed twice as %(role)s.")
-                % {"company": company, "role": PartyRole(role).label}
+                % {"company": company, "role": dict(PartyRole.choices).get(role, role)}
             )
         seen.add((company.pk, role))
     return problems
