@@ -1,16 +1,22 @@
 """The editors' admin: declarative lists, search in both languages, inlines for every part of a
 record, and history. Writes with rules go through deals.services, never around them."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import editorial, services
 from .models import (
     Attendance,
     Company,
@@ -24,7 +30,6 @@ from .models import (
     Person,
     Project,
     ProjectParty,
-    Publication,
     Source,
 )
 from .models.base import Disclosure
@@ -37,59 +42,283 @@ admin.site.index_title = _("Deals, companies, meetings and their sources")
 # --- Shared ---------------------------------------------------------------------------------
 
 
-@admin.action(description=_("Publish the selected records"))
-def publish_selected(modeladmin, request, queryset):
-    published, refused = 0, []
+class VersionedRecordForm(forms.ModelForm):
+    """Carries the version the editor started from, and refuses the save when someone else
+    saved the record meanwhile (checked under a row lock, so two concurrent saves cannot both
+    pass). An optional reason goes into the history beside the new version."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label=_("Reason for this change"), required=False, max_length=100,
+        help_text=_("Optional; shown in the history beside this version."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            try:
+                editorial.record_lock(
+                    record=self.instance, expected_version=cleaned.get("loaded_version")
+                )
+            except editorial.EditConflict as conflict:
+                raise ValidationError(conflict.message, code="conflict") from conflict
+        return cleaned
+
+
+def _run_on_each(modeladmin, request, queryset, step, done_message):
+    done = 0
     for record in queryset:
         try:
-            services.record_publish(record=record, by=request.user)
-            published += 1
-        except ValidationError as error:
-            refused.append(f"{record}: {' '.join(error.messages)}")
-    if published:
-        modeladmin.message_user(
-            request,
-            ngettext("Published %(count)d record.", "Published %(count)d records.", published)
-            % {"count": published},
-            messages.SUCCESS,
-        )
-    for line in refused:
-        modeladmin.message_user(request, gettext("Not published: %s") % line, messages.ERROR)
+            step(record)
+            done += 1
+        except (ValidationError, PermissionDenied) as error:
+            text = " ".join(getattr(error, "messages", [str(error)]))
+            modeladmin.message_user(
+                request, gettext("%(record)s: %(problem)s") % {"record": record, "problem": text},
+                messages.ERROR,
+            )
+    if done:
+        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
 
-@admin.action(description=_("Return the selected records to draft"))
+@admin.action(description=_("Submit the selected records for review"))
+def submit_selected(modeladmin, request, queryset):
+    _run_on_each(modeladmin, request, queryset,
+                 lambda r: editorial.record_submit(record=r, by=request.user),
+                 gettext("%(count)d submitted for review."))
+
+
+@admin.action(description=_("Publish the selected records"), permissions=["publish"])
+def publish_selected(modeladmin, request, queryset):
+    _run_on_each(modeladmin, request, queryset,
+                 lambda r: editorial.record_publish(record=r, by=request.user),
+                 gettext("%(count)d published."))
+
+
+@admin.action(description=_("Send the selected records back to draft"), permissions=["publish"])
+def send_back_selected(modeladmin, request, queryset):
+    _run_on_each(modeladmin, request, queryset,
+                 lambda r: editorial.record_send_back(record=r, by=request.user),
+                 gettext("%(count)d sent back to draft."))
+
+
+@admin.action(description=_("Unpublish the selected records silently"), permissions=["publish"])
 def unpublish_selected(modeladmin, request, queryset):
-    count = 0
-    for record in queryset:
-        services.record_unpublish(record=record, by=request.user)
-        count += 1
-    modeladmin.message_user(
-        request,
-        ngettext("%(count)d record is a draft again.", "%(count)d records are drafts again.", count)
-        % {"count": count},
-        messages.SUCCESS,
-    )
+    _run_on_each(modeladmin, request, queryset,
+                 lambda r: editorial.record_unpublish(record=r, by=request.user),
+                 gettext("%(count)d unpublished."))
+
+
+def _merge_action(merge, description):
+    """An action that folds one of two selected records into the other, after asking which
+    one survives."""
+
+    @admin.action(description=description, permissions=["publish"])
+    def action(modeladmin, request, queryset):
+        records = list(queryset[:3])
+        if len(records) != 2:
+            modeladmin.message_user(
+                request, gettext("Select exactly two records to merge."), messages.ERROR
+            )
+            return None
+        survivor_pk = request.POST.get("survivor")
+        if survivor_pk:
+            survivor = next((r for r in records if str(r.pk) == survivor_pk), None)
+            duplicate = next((r for r in records if str(r.pk) != survivor_pk), None)
+            if survivor is None:
+                modeladmin.message_user(request, gettext("Choose which record to keep."),
+                                        messages.ERROR)
+                return None
+            try:
+                merge(survivor=survivor, duplicate=duplicate, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                modeladmin.message_user(request, text, messages.ERROR)
+                return None
+            modeladmin.message_user(
+                request,
+                gettext("Merged %(duplicate)s into %(survivor)s.")
+                % {"duplicate": duplicate, "survivor": survivor},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": gettext("Merge two %(things)s")
+            % {"things": modeladmin.opts.verbose_name_plural},
+            "opts": modeladmin.opts,
+            "records": records,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/deals/merge_confirm.html", context)
+
+    action.__name__ = f"merge_{merge.__name__}"
+    return action
+
+
+merge_companies = _merge_action(editorial.company_merge, _("Merge two duplicate companies"))
+merge_people = _merge_action(editorial.person_merge, _("Merge two duplicate people"))
+
+
+WORKFLOW_BUTTONS = {
+    "_submit_review": (editorial.record_submit, _("Submitted for review.")),
+    "_publish": (editorial.record_publish, _("Published.")),
+    "_send_back": (editorial.record_send_back, _("Sent back to draft.")),
+    "_unpublish": (editorial.record_unpublish, _("Unpublished.")),
+}
 
 
 class RecordAdmin(SimpleHistoryAdmin):
-    """What every record's admin shares: publication, timestamps, history, publish actions."""
+    """What every record's admin shares: publication workflow, no lost edits, history with
+    revert, restore of deleted records."""
 
-    actions = [publish_selected, unpublish_selected]
-    readonly_fields = ("published_at", "created_at", "updated_at")
+    form = VersionedRecordForm
+    actions = [submit_selected, publish_selected, send_back_selected, unpublish_selected]
+    readonly_fields = ("publication", "published_at", "version", "created_at", "updated_at")
     list_per_page = 50
     save_on_top = True
     show_full_result_count = False  # no COUNT(*) over the whole table on every list page
+    change_form_template = "admin/deals/record_change_form.html"
+    history_list_display = ["revert_link"]
 
     publication_fieldset = (
         _("Publication"),
-        {"fields": ("slug", "publication", "published_at", "created_at", "updated_at")},
+        {"fields": ("slug", ("publication", "published_at"),
+                    ("withdrawal_note", "withdrawal_note_ko"),
+                    ("version", "created_at", "updated_at"), "change_reason", "loaded_version")},
     )
 
+    def has_publish_permission(self, request):
+        return request.user.has_perm(editorial.PUBLISH_PERMISSION)
+
     def save_model(self, request, obj, form, change):
-        # The publication time is set when a record is first published, never typed by hand.
-        if obj.publication == Publication.PUBLISHED and not obj.published_at:
-            obj.published_at = timezone.now()
+        editorial.record_next_version(
+            record=obj, expected_version=form.cleaned_data.get("loaded_version")
+        )
+        if form.cleaned_data.get("change_reason"):
+            obj._change_reason = form.cleaned_data["change_reason"]
         super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        for button, (step, done) in WORKFLOW_BUTTONS.items():
+            if button in request.POST:
+                try:
+                    obj.refresh_from_db()
+                    kwargs = {}
+                    if button == "_unpublish":
+                        kwargs = {"note": obj.withdrawal_note, "note_ko": obj.withdrawal_note_ko}
+                    step(record=obj, by=request.user, **kwargs)
+                    self.message_user(request, done, messages.SUCCESS)
+                except (ValidationError, PermissionDenied) as error:
+                    text = " ".join(getattr(error, "messages", [str(error)]))
+                    self.message_user(request, text, messages.ERROR)
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        context["can_publish"] = self.has_publish_permission(request)
+        context["record"] = obj
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # History: revert (with relations) and restore of deleted records, for desk editors.
+
+    def revert_disabled(self, request, obj=None):
+        # simple-history's own revert restores a record's fields only; ours also restores its
+        # parties, events, attendance and source links.
+        return True
+
+    @admin.display(description=_("revert"))
+    def revert_link(self, historical):
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_revert",
+            args=[historical.id, historical.history_id],
+        )
+        return format_html('<a href="{}">{}</a>', url, gettext("Revert to this version"))
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("<path:object_id>/history/<int:history_id>/revert/",
+                 self.admin_site.admin_view(self.revert_view), name=f"{info[0]}_{info[1]}_revert"),
+            path("deleted/", self.admin_site.admin_view(self.deleted_view),
+                 name=f"{info[0]}_{info[1]}_deleted"),
+            *super().get_urls(),
+        ]
+
+    def revert_view(self, request, object_id, history_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        old = get_object_or_404(obj.history, history_id=history_id)
+        latest = obj.history.order_by("-history_date", "-history_id").first()
+        if request.method == "POST":
+            try:
+                editorial.record_revert(record=obj, history_id=history_id, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, gettext("Reverted to version %(version)s.") % {"version": old.version},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                        args=[obj.pk])
+            )
+        delta = latest.diff_against(old, excluded_fields=["version", "updated_at"])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Revert %(record)s to version %(version)s")
+            % {"record": obj, "version": old.version},
+            "opts": self.opts,
+            "object": obj,
+            "old": old,
+            "changes": [
+                (self.opts.get_field(c.field).verbose_name, c.new, c.old) for c in delta.changes
+            ],
+        }
+        return TemplateResponse(request, "admin/deals/revert_confirm.html", context)
+
+    def deleted_view(self, request):
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                record = editorial.record_restore(
+                    model=self.model, history_id=int(request.POST.get("history_id", 0)),
+                    by=request.user,
+                )
+            except (ValidationError, ValueError) as error:
+                self.message_user(request, " ".join(getattr(error, "messages", [str(error)])),
+                                  messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            self.message_user(request, gettext("Restored %(record)s.") % {"record": record},
+                              messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                        args=[record.pk])
+            )
+        existing = self.model.objects.values("pk")
+        deleted = (
+            self.model.history.filter(history_type="-").exclude(id__in=existing)
+            .select_related("history_user").order_by("-history_date")[:200]
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Deleted %(things)s") % {"things": self.opts.verbose_name_plural},
+            "opts": self.opts,
+            "deleted": deleted,
+        }
+        return TemplateResponse(request, "admin/deals/deleted_records.html", context)
 
 
 def _money_column(record) -> str:
@@ -166,6 +395,7 @@ class CompanyAdmin(SourceLinkedAdmin):
     autocomplete_fields = ("parent", "sources")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [SubsidiaryInline]
+    actions = [*RecordAdmin.actions, merge_companies]
     fieldsets = (
         (None, {"fields": (("name", "name_ko"), "aliases", ("kind", "country"), "parent",
                            "website")}),
@@ -180,11 +410,13 @@ class PersonAdmin(RecordAdmin):
     list_display = ("name", "name_ko", "title", "company", "publication")
     list_filter = ("publication",)
     list_select_related = ("company",)
-    search_fields = ("name", "name_ko", "title", "title_ko", "company__name", "company__name_ko")
+    search_fields = ("name", "name_ko", "aliases", "title", "title_ko", "company__name",
+                     "company__name_ko")
     autocomplete_fields = ("company",)
     prepopulated_fields = {"slug": ("name",)}
+    actions = [*RecordAdmin.actions, merge_people]
     fieldsets = (
-        (None, {"fields": (("name", "name_ko"), ("title", "title_ko"), "company")}),
+        (None, {"fields": (("name", "name_ko"), "aliases", ("title", "title_ko"), "company")}),
         RecordAdmin.publication_fieldset,
     )
 
@@ -193,8 +425,9 @@ class PersonAdmin(RecordAdmin):
 
 
 class DealPartyFormSet(BaseInlineFormSet):
-    """Checks the parties together: no supplier that is also the buyer, and, for a deal being
-    published, the parties its kind needs. One clear message, nothing saved."""
+    """Checks the parties together (no supplier that is also the buyer, no role twice), with
+    one clear message and nothing saved. What a deal needs to be published is checked when a
+    desk editor publishes it."""
 
     def clean(self):
         super().clean()
@@ -205,11 +438,7 @@ class DealPartyFormSet(BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data.get("company") and not form.cleaned_data.get("DELETE")
         ]
-        deal = self.instance
-        if deal.publication == Publication.PUBLISHED:
-            problems = services.deal_publish_problems(deal=deal, parties=parties)
-        else:
-            problems = services.deal_party_problems(deal=deal, parties=parties)
+        problems = services.deal_party_problems(deal=self.instance, parties=parties)
         if problems:
             raise ValidationError(problems)
 

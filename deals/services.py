@@ -151,28 +151,6 @@ def deal_publish_problems(
     return problems
 
 
-@transaction.atomic
-def record_publish(*, record: Record, by=None, at: dt.datetime | None = None) -> Record:
-    """Publish any record. A deal must pass `deal_publish_problems` first."""
-    if isinstance(record, Deal):
-        problems = deal_publish_problems(deal=record)
-        if problems:
-            raise ValidationError({"publication": problems})
-    record.publication = Publication.PUBLISHED
-    record.published_at = record.published_at or at or timezone.now()
-    record.full_clean()
-    record.save()
-    return record
-
-
-@transaction.atomic
-def record_unpublish(*, record: Record, by=None) -> Record:
-    record.publication = Publication.DRAFT
-    record.full_clean()
-    record.save()
-    return record
-
-
 # --- Deals ----------------------------------------------------------------------------------
 
 
@@ -194,9 +172,16 @@ def deal_sync_status(*, deal: Deal) -> Deal:
 
 
 def deal_refresh_derived(*, deal: Deal) -> Deal:
-    """Recompute what is derived from a deal's events and money, and save it."""
+    """Recompute what is derived from a deal's events and money, and save it if it changed."""
+
+    def derived():
+        return deal.status, deal.status_on, deal.announced_on, deal.usd_amount, deal.usd_rate_id
+
+    before = derived()
     deal_sync_status(deal=deal)
     money_refresh_usd(record=deal, on=deal.announced_on or deal.status_on)
+    if derived() == before:
+        return deal
     # save(), not update(): the history keeps every version, derived fields included.
     deal.save(
         update_fields=["status", "status_on", "announced_on", "usd_amount", "usd_rate",
@@ -252,14 +237,25 @@ def deal_create(*, fields: dict, parts: DealParts | None = None, by=None) -> Dea
     _replace_parts(deal=deal, parts=parts)
     deal_refresh_derived(deal=deal)
     if publish:
+        from .editorial import record_publish
+
         record_publish(record=deal, by=by, at=fields.get("published_at"))
     return deal
 
 
 @transaction.atomic
-def deal_update(*, deal: Deal, fields: dict, parts: DealParts | None = None, by=None) -> Deal:
-    """Change a deal's fields and, where given, replace its parties, events, meetings, sources."""
+def deal_update(
+    *, deal: Deal, fields: dict, parts: DealParts | None = None, by=None,
+    expected_version: int | None = None,
+) -> Deal:
+    """Change a deal's fields and, where given, replace its parties, events, meetings, sources.
+
+    With `expected_version`, refuses (EditConflict) when someone saved the deal meanwhile.
+    """
+    from .editorial import record_next_version
+
     parts = parts or DealParts()
+    record_next_version(record=deal, expected_version=expected_version)
     for name, value in fields.items():
         setattr(deal, name, value)
     if deal.publication == Publication.PUBLISHED and not deal.published_at:
@@ -301,8 +297,18 @@ def deal_record_event(
 
 
 @transaction.atomic
-def record_save(*, record: models.Model, sources: Iterable[Source] | None = None) -> models.Model:
-    """Validate and save a record that has no rules beyond its own fields."""
+def record_save(
+    *, record: models.Model, sources: Iterable[Source] | None = None,
+    expected_version: int | None = None,
+) -> models.Model:
+    """Validate and save a record that has no rules beyond its own fields.
+
+    With `expected_version`, refuses (EditConflict) when someone saved it meanwhile.
+    """
+    from .editorial import record_next_version
+
+    if isinstance(record, Record):
+        record_next_version(record=record, expected_version=expected_version)
     if isinstance(record, Record) and record.is_published and not record.published_at:
         record.published_at = timezone.now()
     if isinstance(record, Money) and hasattr(record, "start_date"):

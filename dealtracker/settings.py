@@ -202,4 +202,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default: a URL typed without a scheme is https

@@ -27,3 +27,19 @@ def published_deal(db):
     return factories.make_deal(
         title="Nvidia supplies Blackwell GPUs", title_ko="엔비디아 블랙웰 공급"
     )
+
+
+@pytest.fixture
+def desk_editor(django_user_model):
+    """A staff user in the Desk editors group: writes, publishes, unpublishes and reverts."""
+    user = django_user_model.objects.create_user(
+        username="데스크", password="correct horse battery staple", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Desk editors"))
+    return user
+
+
+@pytest.fixture
+def desk_client(client, desk_editor):
+    client.force_login(desk_editor)
+    return client

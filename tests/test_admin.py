@@ -189,15 +189,6 @@ def test_admin_refuses_supplier_that_is_also_buyer_and_saves_nothing(editor_clie
     assert not models.DealParty.objects.exists()
 
 
-def test_admin_refuses_publishing_supply_deal_without_buyer(editor_client):
-    nvidia = factories.CompanyFactory(name="NVIDIA")
-    data = _with_parties(_deal_form(publication="published"), [(nvidia, "supplier")])
-    response = editor_client.post(reverse("admin:deals_deal_add"), data)
-    assert response.status_code == 200
-    assert "needs at least one buyer" in response.content.decode()
-    assert not models.Deal.objects.exists()
-
-
 def test_admin_refuses_amount_on_undisclosed_value_with_field_message(editor_client):
     data = _deal_form(amount="-5", currency="KRW")
     response = editor_client.post(reverse("admin:deals_deal_add"), data)
@@ -215,13 +206,36 @@ def test_admin_refuses_unknown_currency(editor_client):
     assert not models.Deal.objects.exists()
 
 
-def test_publish_action_reports_what_is_missing(editor_client):
+def test_publish_action_reports_what_is_missing(desk_client):
     deal = factories.DealFactory(title="Orphan supply deal")
-    response = editor_client.post(
+    response = desk_client.post(
         _changelist("deal"),
         {"action": "publish_selected", "_selected_action": [deal.pk]},
         follow=True,
     )
-    assert "needs at least one supplier" in response.content.decode()
+    content = response.content.decode()
+    assert "needs at least one supplier" in content
+    assert "needs at least one source" in content
     deal.refresh_from_db()
     assert deal.publication == "draft"
+
+
+def test_editor_has_no_publish_action(editor_client):
+    deal = factories.DealFactory()
+    response = editor_client.get(_changelist("deal"))
+    assert 'value="publish_selected"' not in response.content.decode()
+    assert 'value="submit_selected"' in response.content.decode()
+    # Posting it anyway does nothing: Django runs only the actions the user may run.
+    editor_client.post(
+        _changelist("deal"), {"action": "publish_selected", "_selected_action": [deal.pk]}
+    )
+    deal.refresh_from_db()
+    assert deal.publication == "draft"
+
+
+def test_editor_cannot_publish_through_the_form(editor_client):
+    nvidia = factories.CompanyFactory(name="NVIDIA")
+    data = _with_parties(_deal_form(publication="published"), [(nvidia, "supplier")])
+    response = editor_client.post(reverse("admin:deals_deal_add"), data)
+    assert response.status_code == 302
+    assert models.Deal.objects.get().publication == "draft"
