@@ -1,0 +1,118 @@
+"""Deal pages: the filtered list, its CSV twin, and a deal's own page."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpResponse
+from django.views import View
+from django.views.generic import DetailView
+
+from ..filters import DealFilterSet
+from ..models import Company, Deal, ExchangeRate, PartyRole
+from .base import PublishedListView, PublishedMixin
+
+
+def filter_choices():
+    """The companies and countries a reader can pick in the deal filters (published only)."""
+    companies = list(Company.objects.published().only("slug", "name", "name_ko", "country"))
+    companies.sort(key=lambda c: str(c).casefold())
+    countries = sorted({c.country for c in companies if c.country}, key=lambda c: str(c.name))
+    return companies, countries
+
+
+class DealListView(PublishedListView):
+    model = Deal
+    queryset_method = "for_lists"
+    filterset_class = DealFilterSet
+    template_name = "deals/deal_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["companies"], context["countries"] = filter_choices()
+        return context
+
+
+class DealDetailView(PublishedMixin, DetailView):
+    model = Deal
+    queryset_method = "for_detail"
+    template_name = "deals/deal_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        deal = self.object
+        parties = deal.public_parties
+        context["suppliers"] = [p for p in parties if p.role == PartyRole.SUPPLIER]
+        context["buyers"] = [p for p in parties if p.role == PartyRole.BUYER]
+        context["other_parties"] = [
+            p for p in parties if p.role not in (PartyRole.SUPPLIER, PartyRole.BUYER)
+        ]
+        # A dollar amount reads better beside its won equivalent on the day it was announced.
+        krw_rate = None
+        day = deal.announced_on or deal.status_on
+        if deal.currency == "USD" and deal.amount is not None and day:
+            krw_rate = (
+                ExchangeRate.objects.published()
+                .filter(currency="KRW", date__lte=day)
+                .order_by("-date")
+                .first()
+            )
+        context["krw_rate"] = krw_rate
+        return context
+
+
+class DealCsvView(PublishedMixin, View):
+    """The deal list as CSV, with the same filters as the page it is linked from."""
+
+    model = Deal
+    queryset_method = "for_lists"
+
+    def get(self, request, *args, **kwargs):
+        filterset = DealFilterSet(data=request.GET, queryset=self.get_queryset(), request=request)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="deals.csv"'
+        # A byte-order mark, so that spreadsheet programs read the Korean text as UTF-8.
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow([
+            "title", "title_ko", "url", "status", "status_on", "announced_on", "kind",
+            "product_category", "product", "product_ko", "quantity", "quantity_unit",
+            "quantity_qualifier", "disclosure", "amount", "currency", "amount_qualifier",
+            "usd_amount", "suppliers", "buyers", "other_parties", "project",
+        ])
+        url = request.build_absolute_uri
+        for deal in filterset.qs:
+            writer.writerow([_cell(v) for v in self.row(deal, url)])
+        return response
+
+    def row(self, deal, url) -> list:
+        parties = deal.public_parties
+        names = {
+            role: "; ".join(str(p.company) for p in parties if p.role == role)
+            for role in (PartyRole.SUPPLIER, PartyRole.BUYER)
+        }
+        others = "; ".join(
+            f"{p.company} ({p.get_role_display()})"
+            for p in parties
+            if p.role not in (PartyRole.SUPPLIER, PartyRole.BUYER)
+        )
+        project = deal.project if deal.project and deal.project.is_published else None
+        return [
+            deal.title, deal.title_ko, url(deal.get_absolute_url()), deal.status,
+            deal.status_on or "", deal.announced_on or "", deal.kind,
+            deal.product_category, deal.product, deal.product_ko,
+            _number(deal.quantity), deal.quantity_unit, deal.quantity_qualifier,
+            deal.disclosure, _number(deal.amount), deal.currency, deal.amount_qualifier,
+            _number(deal.usd_amount), names[PartyRole.SUPPLIER], names[PartyRole.BUYER],
+            others, str(project) if project else "",
+        ]
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{value.normalize():f}"

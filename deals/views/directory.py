@@ -1,0 +1,129 @@
+"""Pages of the records around deals: companies, people, meetings, projects and sources."""
+
+from __future__ import annotations
+
+from django.views.generic import DetailView
+
+from ..filters import (
+    CompanyFilterSet,
+    MeetingFilterSet,
+    PersonFilterSet,
+    ProjectFilterSet,
+    SourceFilterSet,
+)
+from ..models import (
+    AttendanceStatus,
+    Company,
+    Deal,
+    Meeting,
+    PartyRole,
+    Person,
+    Project,
+    Source,
+)
+from .base import PublishedListView, PublishedMixin
+
+#: A detail page lists at most this many related rows of a kind, so its cost stays fixed.
+RELATED_LIMIT = 100
+
+
+class CompanyListView(PublishedListView):
+    model = Company
+    filterset_class = CompanyFilterSet
+    template_name = "deals/company_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_related().with_totals()
+
+
+class CompanyDetailView(PublishedMixin, DetailView):
+    model = Company
+    template_name = "deals/company_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().for_detail().with_totals()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        company = self.object
+        deals = Deal.objects.published().for_lists()
+        as_supplier = list(deals.involving(company, PartyRole.SUPPLIER)[:RELATED_LIMIT])
+        as_buyer = list(deals.involving(company, PartyRole.BUYER)[:RELATED_LIMIT])
+        # Deals where it is partner, investor or government rather than supplier or buyer.
+        as_other = list(
+            deals.involving(company)
+            .exclude(pk__in=[d.pk for d in as_supplier + as_buyer])[:RELATED_LIMIT]
+        )
+        # Its neighbourhood in the deal network: every public company across its deals.
+        partners = {}
+        for deal in as_supplier + as_buyer + as_other:
+            for party in deal.public_parties:
+                if party.company_id != company.pk:
+                    partners.setdefault(party.company_id, party.company)
+        context.update(
+            deals_as_supplier=as_supplier,
+            deals_as_buyer=as_buyer,
+            deals_other=as_other,
+            partners=sorted(partners.values(), key=lambda c: str(c).casefold()),
+            meetings=Meeting.objects.published()
+            .attended_by_people_of(company)
+            .order_by("-starts_at", "-id")[:RELATED_LIMIT],
+        )
+        return context
+
+
+class PersonListView(PublishedListView):
+    model = Person
+    queryset_method = "with_related"
+    filterset_class = PersonFilterSet
+    template_name = "deals/person_list.html"
+
+
+class PersonDetailView(PublishedMixin, DetailView):
+    model = Person
+    queryset_method = "for_detail"
+    template_name = "deals/person_detail.html"
+
+
+class MeetingListView(PublishedListView):
+    model = Meeting
+    queryset_method = "with_related"
+    filterset_class = MeetingFilterSet
+    template_name = "deals/meeting_list.html"
+
+
+class MeetingDetailView(PublishedMixin, DetailView):
+    model = Meeting
+    queryset_method = "for_detail"
+    template_name = "deals/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        attendance = self.object.public_attendance
+        context["attended"] = [a for a in attendance if a.status == AttendanceStatus.ATTENDED]
+        context["expected"] = [a for a in attendance if a.status == AttendanceStatus.EXPECTED]
+        context["absent"] = [
+            a for a in attendance
+            if a.status in (AttendanceStatus.ABSENT, AttendanceStatus.DECLINED)
+        ]
+        return context
+
+
+class ProjectListView(PublishedListView):
+    model = Project
+    queryset_method = "for_lists"
+    filterset_class = ProjectFilterSet
+    template_name = "deals/project_list.html"
+
+
+class ProjectDetailView(PublishedMixin, DetailView):
+    model = Project
+    queryset_method = "for_detail"
+    template_name = "deals/project_detail.html"
+
+
+class SourceListView(PublishedListView):
+    model = Source
+    filterset_class = SourceFilterSet
+    template_name = "deals/source_list.html"
+    paginate_by = 50

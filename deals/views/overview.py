@@ -1,0 +1,253 @@
+"""Pages that look across records: home, search, and the deal network with its timeline and
+charts (plus the JSON the network is drawn from)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from .. import formatting
+from ..filters import DealFilterSet
+from ..models import (
+    Company,
+    Deal,
+    DealEvent,
+    DealStatus,
+    Meeting,
+    PartyRole,
+    Person,
+    ProductCategory,
+    Project,
+    QuantityUnit,
+    Source,
+)
+
+#: How many deals the network draws at most; the filters narrow it further.
+NETWORK_LIMIT = 2000
+#: Search shows at most this many records of each kind.
+SEARCH_LIMIT = 20
+
+
+class HomeView(TemplateView):
+    template_name = "deals/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        deals = Deal.objects.published()
+        context.update(
+            totals=deals.totals(),
+            by_status=[
+                (status, DealStatus(status).label, count)
+                for status, count in deals.count_by_status().items()
+            ],
+            latest_events=DealEvent.objects.public()[:10],
+            upcoming_meetings=Meeting.objects.published().upcoming(now)[:5],
+            recent_meetings=Meeting.objects.published().recent(now)[:5],
+            projects=Project.objects.published().for_lists()[:6],
+        )
+        return context
+
+
+class SearchView(TemplateView):
+    """One box for every kind of record, in English or Korean, partial words included."""
+
+    template_name = "deals/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()[:200]
+        groups = []
+        if query:
+            searches = [
+                ("deals", Deal.objects.published().for_lists()),
+                ("companies", Company.objects.published()),
+                ("meetings", Meeting.objects.published()),
+                ("projects", Project.objects.published()),
+                ("people", Person.objects.published().with_related()),
+                ("sources", Source.objects.published()),
+            ]
+            for kind, queryset in searches:
+                rows = list(queryset.search(query)[: SEARCH_LIMIT + 1])
+                groups.append({
+                    "kind": kind,
+                    "rows": rows[:SEARCH_LIMIT],
+                    "more": len(rows) > SEARCH_LIMIT,
+                })
+        context.update(
+            query=query,
+            groups=groups,
+            found=sum(len(g["rows"]) for g in groups),
+        )
+        return context
+
+
+def network_deals(request, company=None) -> tuple[DealFilterSet, list[Deal]]:
+    """The published deals the network shows, narrowed by the deal filters in the request."""
+    queryset = Deal.objects.published().for_lists()
+    if company is not None:
+        queryset = queryset.involving(company)
+    filterset = DealFilterSet(data=request.GET, queryset=queryset, request=request)
+    return filterset, list(filterset.qs[:NETWORK_LIMIT])
+
+
+def network(deals: list[Deal]) -> dict:
+    """Companies as nodes and deals as edges from supplier to buyer, ready for Cytoscape.
+
+    A deal without a supplier and a buyer (a partnership, an investment) links its first party
+    to each of the others, so it still shows who works with whom.
+    """
+    nodes: dict[int, dict] = {}
+    edges = []
+
+    def node(company) -> str:
+        key = f"c{company.pk}"
+        if company.pk not in nodes:
+            nodes[company.pk] = {
+                "id": key, "label": str(company), "url": company.get_absolute_url(),
+                "country": company.country.code or "", "gpus": 0, "usd": 0.0, "deals": 0,
+            }
+        return key
+
+    for deal in deals:
+        parties = deal.public_parties
+        suppliers = [p.company for p in parties if p.role == PartyRole.SUPPLIER]
+        buyers = [p.company for p in parties if p.role == PartyRole.BUYER]
+        directed = bool(suppliers and buyers)
+        if not directed:
+            companies = list({p.company_id: p.company for p in parties}.values())
+            suppliers, buyers = companies[:1], companies[1:]
+        gpus = float(deal.quantity or 0) if deal.quantity_unit == QuantityUnit.GPUS else 0.0
+        usd = float(deal.usd_amount or 0) if not deal.is_undisclosed else 0.0
+        for company in {c.pk: c for c in suppliers + buyers}.values():
+            node(company)
+            nodes[company.pk]["gpus"] += gpus
+            nodes[company.pk]["usd"] += usd
+            nodes[company.pk]["deals"] += 1
+        for supplier in suppliers:
+            for buyer in buyers:
+                edges.append({
+                    "id": f"d{deal.pk}-{supplier.pk}-{buyer.pk}",
+                    "source": node(supplier),
+                    "target": node(buyer),
+                    "label": str(deal),
+                    "url": deal.get_absolute_url(),
+                    "status": deal.status,
+                    "status_label": deal.get_status_display(),
+                    "category": deal.product_category,
+                    "directed": directed,
+                    "gpus": gpus,
+                    "usd": usd,
+                    "quantity": formatting.format_quantity(
+                        deal.quantity, deal.quantity_unit, deal.quantity_qualifier
+                    ),
+                    "announced_on": deal.announced_on.isoformat() if deal.announced_on else "",
+                })
+    return {"nodes": list(nodes.values()), "edges": edges}
+
+
+def bars(rows: list[tuple], display) -> list[dict]:
+    """Rows of (label, value, url) as bars whose length is a share of the largest value."""
+    top = max((value for _label, value, _url in rows), default=0) or 1
+    return [
+        {
+            "label": label, "value": value, "url": url, "display": display(value),
+            "pct": round(float(value) / float(top) * 100, 1),
+        }
+        for label, value, url in rows
+    ]
+
+
+class GraphView(TemplateView):
+    """The deal network, a timeline of deal events and meetings, and two charts.
+
+    Every picture has a table beside it, so the page reads without JavaScript.
+    """
+
+    template_name = "deals/graph.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset, deals = network_deals(self.request)
+        graph = network(deals)
+        edges = graph["edges"]
+
+        # GPUs by buyer and deals per month, from the same filtered deals as the network.
+        gpus_by_buyer: Counter = Counter()
+        buyers = {}
+        months: Counter = Counter()
+        for deal in deals:
+            if deal.announced_on:
+                months[deal.announced_on.replace(day=1)] += 1
+            if deal.quantity_unit != QuantityUnit.GPUS or not deal.quantity:
+                continue
+            for party in deal.public_parties:
+                if party.role == PartyRole.BUYER:
+                    gpus_by_buyer[party.company_id] += deal.quantity
+                    buyers[party.company_id] = party.company
+        top_buyers = gpus_by_buyer.most_common(12)
+        context["gpu_bars"] = bars(
+            [(str(buyers[pk]), gpus, buyers[pk].get_absolute_url()) for pk, gpus in top_buyers],
+            lambda v: formatting.format_quantity(v, QuantityUnit.GPUS),
+        )
+        context["month_bars"] = bars(
+            [(formatting.format_date(m, "month"), n, None) for m, n in sorted(months.items())],
+            lambda v: formatting.format_number(v),
+        )
+
+        # The timeline: each deal's steps and the meetings in the same span, latest first.
+        events = DealEvent.objects.public().filter(deal__in=[d.pk for d in deals])[:100]
+        meetings = Meeting.objects.published().order_by("-starts_at", "-id")
+        after = filterset.form.cleaned_data.get("announced_after") if filterset.is_valid() else None
+        before = (
+            filterset.form.cleaned_data.get("announced_before") if filterset.is_valid() else None
+        )
+        if after:
+            meetings = meetings.filter(starts_at__date__gte=after)
+        if before:
+            meetings = meetings.filter(starts_at__date__lte=before)
+        timeline = [
+            {"date": e.date, "precision": e.date_precision, "kind": "event", "item": e}
+            for e in events
+        ] + [
+            {"date": timezone.localtime(m.starts_at, m.local_tz).date(), "precision": "day",
+             "kind": "meeting", "item": m}
+            for m in meetings[:50]
+        ]
+        timeline.sort(key=lambda row: row["date"], reverse=True)
+
+        context.update(
+            filter=filterset,
+            deals=deals,
+            edges=edges,
+            node_count=len(graph["nodes"]),
+            categories=ProductCategory.choices,
+            status_choices=DealStatus.choices,
+            timeline=timeline,
+            truncated=len(deals) >= NETWORK_LIMIT,
+        )
+        return context
+
+
+class GraphDataView(View):
+    """The network as JSON for the drawing; the same filters as the deal list, plus `around`
+    (a company slug) for one company's neighbourhood."""
+
+    def get(self, request, *args, **kwargs):
+        company = None
+        if request.GET.get("around"):
+            company = get_object_or_404(Company.objects.published(), slug=request.GET["around"])
+        _filterset, deals = network_deals(request, company=company)
+        data = network(deals)
+        data["statuses"] = {
+            value: str(label) for value, label in Deal._meta.get_field("status").choices
+        }
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
