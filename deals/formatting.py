@@ -33,7 +33,7 @@ KO_CURRENCY = {
 
 #: Korean noun and counter for each quantity unit: GPU 26만 개, 웨이퍼 월 10만 장.
 KO_UNIT = {
-    "gpus": ("GPU", "개"),
+    "gpus": ("GPU", "장"),  # the Korean press counts GPUs in 장, like boards
     "chips": ("칩", "개"),
     "wafers_per_month": ("웨이퍼 월", "장"),
     "servers": ("서버", "대"),

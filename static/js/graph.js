@@ -119,7 +119,6 @@
       elements: elements(data, sizeBy(form)),
       style: style(),
       layout: { name: data.nodes.length > 2 ? "cose" : "grid", animate: false, padding: 30, nodeRepulsion: 9000, idealEdgeLength: 110 },
-      wheelSensitivity: 0.3,
       minZoom: 0.2,
       maxZoom: 3
     });
