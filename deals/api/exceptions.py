@@ -84,7 +84,11 @@ def error_body(*, status_code: int, code: str, message: str, fields=None) -> dic
 
 def api_exception_handler(exc, context):
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: translate, let DRF set headers, then reshape."""
-    if isinstance(exc, DjangoValidationError):
+    from deals.editorial import EditConflict
+
+    if isinstance(exc, EditConflict):
+        exc = Conflict(detail=exc.message, code="edit_conflict")
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_validation_detail(exc))
     elif isinstance(exc, IntegrityError):
         logger.info("API write conflicted: %s", exc)
@@ -100,7 +104,8 @@ def api_exception_handler(exc, context):
         logger.exception("Unhandled error in the API", exc_info=exc)
         return JsonResponse(
             error_body(
-                status_code=500, code="server_error",
+                status_code=500,
+                code="server_error",
                 message=_("Something went wrong on our side. It has been logged."),
             ),
             status=500,
@@ -134,6 +139,4 @@ def not_found(request, *args, **kwargs):
         message = _("There is no API endpoint at this address. Did you mean %(path)s/ ?") % {
             "path": request.path
         }
-    return JsonResponse(
-        error_body(status_code=404, code="not_found", message=message), status=404
-    )
+    return JsonResponse(error_body(status_code=404, code="not_found", message=message), status=404)

@@ -124,8 +124,14 @@ class KeysetPagination(BasePagination):
 
     def invalid_cursor(self) -> ValidationError:
         return ValidationError(
-            {self.cursor_query_param: [_("This cursor is not valid. Use the next or previous "
-                                         "link of a response as it is.")]}
+            {
+                self.cursor_query_param: [
+                    _(
+                        "This cursor is not valid. Use the next or previous "
+                        "link of a response as it is."
+                    )
+                ]
+            }
         )
 
     def encode_cursor(self, row, *, backwards: bool) -> str:
@@ -191,11 +197,15 @@ class KeysetPagination(BasePagination):
             "required": ["next", "previous", "results"],
             "properties": {
                 "next": {
-                    "type": "string", "nullable": True, "format": "uri",
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
                     "description": "Link to the next page, or null on the last page.",
                 },
                 "previous": {
-                    "type": "string", "nullable": True, "format": "uri",
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
                     "description": "Link to the previous page, or null on the first page.",
                 },
                 "results": schema,

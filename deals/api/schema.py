@@ -50,8 +50,11 @@ class ApiAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if self.method == "GET":
             responses.setdefault(
-                "304", {"description": "Not modified: your copy (If-None-Match or "
-                        "If-Modified-Since) is current."}
+                "304",
+                {
+                    "description": "Not modified: your copy (If-None-Match or "
+                    "If-Modified-Since) is current."
+                },
             )
         for code in self.errors_for_operation():
             if code not in responses:

@@ -39,6 +39,7 @@ from deals.models import (
     Person,
     Project,
     ProjectRole,
+    Publication,
     Source,
 )
 
@@ -55,8 +56,9 @@ def can_see(context, record) -> bool:
 def api_link(context, basename: str, record) -> str | None:
     if record is None:
         return None
-    return reverse(f"api:{basename}-detail", kwargs={"slug": record.slug},
-                   request=context.get("request"))
+    return reverse(
+        f"api:{basename}-detail", kwargs={"slug": record.slug}, request=context.get("request")
+    )
 
 
 def list_link(context, basename: str, **params) -> str:
@@ -68,7 +70,7 @@ def html_link(context, record) -> str | None:
     """The record's public page, or null while that page does not exist."""
     try:
         path = record.get_absolute_url()
-    except NoReverseMatch:
+    except (NoReverseMatch, AttributeError):
         return None
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
@@ -103,8 +105,16 @@ class SourceRefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["slug", "url", "title", "title_ko", "publisher", "publisher_ko",
-                  "published_on", "api_url"]
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "title_ko",
+            "publisher",
+            "publisher_ko",
+            "published_on",
+            "api_url",
+        ]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, obj) -> str:
@@ -151,6 +161,10 @@ class RateRefSerializer(serializers.ModelSerializer):
         return api_link(self.context, "exchange-rate", obj)
 
 
+def split_lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 def visible_ref(serializer_class, context, record):
     return serializer_class(record, context=context).data if can_see(context, record) else None
 
@@ -165,8 +179,16 @@ def visible_sources(context, sources) -> list:
 class RecordSerializer(LinksMixin, serializers.ModelSerializer):
     """Fields every record has."""
 
-    record_fields = ["slug", "api_url", "html_url", "publication", "published_at",
-                     "created_at", "updated_at"]
+    record_fields = [
+        "slug",
+        "api_url",
+        "html_url",
+        "publication",
+        "published_at",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
 
 
 class SourceSerializer(RecordSerializer):
@@ -174,8 +196,17 @@ class SourceSerializer(RecordSerializer):
 
     class Meta:
         model = Source
-        fields = [*RecordSerializer.record_fields, "url", "title", "title_ko", "publisher",
-                  "publisher_ko", "published_on", "published_on_precision", "language"]
+        fields = [
+            *RecordSerializer.record_fields,
+            "url",
+            "title",
+            "title_ko",
+            "publisher",
+            "publisher_ko",
+            "published_on",
+            "published_on_precision",
+            "language",
+        ]
         read_only_fields = ["publication", "published_at", "created_at", "updated_at"]
 
 
@@ -185,8 +216,15 @@ class ExchangeRateSerializer(RecordSerializer):
 
     class Meta:
         model = ExchangeRate
-        fields = [*RecordSerializer.record_fields, "currency", "date", "rate", "source",
-                  "note", "note_ko"]
+        fields = [
+            *RecordSerializer.record_fields,
+            "currency",
+            "date",
+            "rate",
+            "source",
+            "note",
+            "note_ko",
+        ]
 
     @extend_schema_field(SourceRefSerializer(allow_null=True))
     def get_source(self, obj):
@@ -198,19 +236,29 @@ class CompanySerializer(RecordSerializer):
     aliases = serializers.SerializerMethodField()
     parent = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
-    deals_api_url = serializers.SerializerMethodField(
-        help_text="The company's deals, in any role."
-    )
+    deals_api_url = serializers.SerializerMethodField(help_text="The company's deals, in any role.")
     people_api_url = serializers.SerializerMethodField(help_text="People of the company.")
 
     class Meta:
         model = Company
-        fields = [*RecordSerializer.record_fields, "name", "name_ko", "aliases", "kind",
-                  "country", "parent", "website", "description", "description_ko", "sources",
-                  "deals_api_url", "people_api_url"]
+        fields = [
+            *RecordSerializer.record_fields,
+            "name",
+            "name_ko",
+            "aliases",
+            "kind",
+            "country",
+            "parent",
+            "website",
+            "description",
+            "description_ko",
+            "sources",
+            "deals_api_url",
+            "people_api_url",
+        ]
 
     def get_aliases(self, obj) -> list[str]:
-        return [line.strip() for line in obj.aliases.splitlines() if line.strip()]
+        return split_lines(obj.aliases)
 
     @extend_schema_field(CompanyRefSerializer(allow_null=True))
     def get_parent(self, obj):
@@ -231,6 +279,7 @@ class CompanySerializer(RecordSerializer):
 
 class PersonSerializer(RecordSerializer):
     basename = "person"
+    aliases = serializers.SerializerMethodField()
     company = serializers.SerializerMethodField()
     meetings_api_url = serializers.SerializerMethodField(
         help_text="Meetings the person attended or was expected at."
@@ -238,8 +287,19 @@ class PersonSerializer(RecordSerializer):
 
     class Meta:
         model = Person
-        fields = [*RecordSerializer.record_fields, "name", "name_ko", "title", "title_ko",
-                  "company", "meetings_api_url"]
+        fields = [
+            *RecordSerializer.record_fields,
+            "name",
+            "name_ko",
+            "aliases",
+            "title",
+            "title_ko",
+            "company",
+            "meetings_api_url",
+        ]
+
+    def get_aliases(self, obj) -> list[str]:
+        return split_lines(obj.aliases)
 
     @extend_schema_field(CompanyRefSerializer(allow_null=True))
     def get_company(self, obj):
@@ -275,10 +335,27 @@ class MeetingSerializer(RecordSerializer):
 
     class Meta:
         model = Meeting
-        fields = [*RecordSerializer.record_fields, "title", "title_ko", "kind", "starts_at",
-                  "ends_at", "time_known", "timezone", "venue", "venue_ko", "city", "city_ko",
-                  "country", "parent", "summary", "summary_ko", "attendance", "sources",
-                  "deals_api_url"]
+        fields = [
+            *RecordSerializer.record_fields,
+            "title",
+            "title_ko",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "time_known",
+            "timezone",
+            "venue",
+            "venue_ko",
+            "city",
+            "city_ko",
+            "country",
+            "parent",
+            "summary",
+            "summary_ko",
+            "attendance",
+            "sources",
+            "deals_api_url",
+        ]
 
     @extend_schema_field(MeetingRefSerializer(allow_null=True))
     def get_parent(self, obj):
@@ -318,8 +395,16 @@ class MoneyFieldsMixin(serializers.Serializer):
         "amounts and when no rate was kept."
     )
 
-    money_fields = ["amount", "currency", "disclosure", "amount_qualifier", "amount_note",
-                    "amount_note_ko", "usd_amount", "usd_rate"]
+    money_fields = [
+        "amount",
+        "currency",
+        "disclosure",
+        "amount_qualifier",
+        "amount_note",
+        "amount_note_ko",
+        "usd_amount",
+        "usd_rate",
+    ]
 
     @extend_schema_field(RateRefSerializer(allow_null=True))
     def get_usd_rate(self, obj):
@@ -334,12 +419,32 @@ class ProjectSerializer(MoneyFieldsMixin, RecordSerializer):
 
     class Meta:
         model = Project
-        fields = [*RecordSerializer.record_fields, "name", "name_ko", "kind", "status",
-                  "location", "location_ko", "city", "city_ko", "country", "capacity_mw",
-                  "capacity_mw_target", "gpu_count", "gpu_count_qualifier", "start_date",
-                  "start_precision", "target_date", "target_precision",
-                  *MoneyFieldsMixin.money_fields, "summary", "summary_ko", "parties",
-                  "sources", "deals_api_url"]
+        fields = [
+            *RecordSerializer.record_fields,
+            "name",
+            "name_ko",
+            "kind",
+            "status",
+            "location",
+            "location_ko",
+            "city",
+            "city_ko",
+            "country",
+            "capacity_mw",
+            "capacity_mw_target",
+            "gpu_count",
+            "gpu_count_qualifier",
+            "start_date",
+            "start_precision",
+            "target_date",
+            "target_precision",
+            *MoneyFieldsMixin.money_fields,
+            "summary",
+            "summary_ko",
+            "parties",
+            "sources",
+            "deals_api_url",
+        ]
 
     @extend_schema_field(ProjectPartySerializer(many=True))
     def get_parties(self, obj):
@@ -418,11 +523,29 @@ class DealSerializer(MoneyFieldsMixin, RecordSerializer):
 
     class Meta:
         model = Deal
-        fields = [*RecordSerializer.record_fields, "title", "title_ko", "summary",
-                  "summary_ko", "kind", "status", "status_on", "announced_on", "product",
-                  "product_ko", "product_category", "quantity", "quantity_unit",
-                  "quantity_qualifier", *MoneyFieldsMixin.money_fields, "parties", "events",
-                  "meetings", "project", "sources"]
+        fields = [
+            *RecordSerializer.record_fields,
+            "title",
+            "title_ko",
+            "summary",
+            "summary_ko",
+            "kind",
+            "status",
+            "status_on",
+            "announced_on",
+            "product",
+            "product_ko",
+            "product_category",
+            "quantity",
+            "quantity_unit",
+            "quantity_qualifier",
+            *MoneyFieldsMixin.money_fields,
+            "parties",
+            "events",
+            "meetings",
+            "project",
+            "sources",
+        ]
 
     @extend_schema_field(DealPartySerializer(many=True))
     def get_parties(self, obj):
@@ -450,19 +573,53 @@ class DealSerializer(MoneyFieldsMixin, RecordSerializer):
 # --- Write serializers -----------------------------------------------------------------------
 
 
-class RecordWriteSerializer(serializers.ModelSerializer):
+class WorkflowFieldsMixin(serializers.Serializer):
+    """`version` for safe concurrent edits, and `publication` kept to the review workflow."""
+
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        write_only=True,
+        help_text="The version you read. When given, the write is refused with 409 if someone "
+        "saved the record since, instead of overwriting their edit.",
+    )
+    publication = serializers.ChoiceField(
+        choices=Publication.choices,
+        required=False,
+        write_only=True,
+        help_text="Read-only in practice: records are created as drafts and move through "
+        "review and publication in the admin. Sending the current value is allowed.",
+    )
+
+    def validate_publication(self, value):
+        current = self.instance.publication if self.instance else Publication.DRAFT
+        if value != current:
+            raise serializers.ValidationError(
+                "Publication changes go through the review workflow in the admin (submit, "
+                "publish, unpublish), not through this field."
+            )
+        return value
+
+    def pop_workflow(self, validated_data) -> int | None:
+        validated_data.pop("publication", None)
+        return validated_data.pop("version", None)
+
+
+class RecordWriteSerializer(WorkflowFieldsMixin, serializers.ModelSerializer):
     """Checks field types, then saves through `services.record_save` (full_clean inside)."""
 
     def create(self, validated_data):
+        self.pop_workflow(validated_data)
         sources = validated_data.pop("sources", None)
         record = self.Meta.model(**validated_data)
         return services.record_save(record=record, sources=sources)
 
     def update(self, instance, validated_data):
+        version = self.pop_workflow(validated_data)
         sources = validated_data.pop("sources", None)
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return services.record_save(record=instance, sources=sources)
+        return services.record_save(record=instance, sources=sources, expected_version=version)
 
 
 def slug_field(queryset, **kwargs):
@@ -472,8 +629,19 @@ def slug_field(queryset, **kwargs):
 class SourceWriteSerializer(RecordWriteSerializer):
     class Meta:
         model = Source
-        fields = ["slug", "publication", "url", "title", "title_ko", "publisher",
-                  "publisher_ko", "published_on", "published_on_precision", "language"]
+        fields = [
+            "slug",
+            "version",
+            "publication",
+            "url",
+            "title",
+            "title_ko",
+            "publisher",
+            "publisher_ko",
+            "published_on",
+            "published_on_precision",
+            "language",
+        ]
 
 
 class ExchangeRateWriteSerializer(RecordWriteSerializer):
@@ -481,8 +649,17 @@ class ExchangeRateWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = ExchangeRate
-        fields = ["slug", "publication", "currency", "date", "rate", "source", "note",
-                  "note_ko"]
+        fields = [
+            "slug",
+            "version",
+            "publication",
+            "currency",
+            "date",
+            "rate",
+            "source",
+            "note",
+            "note_ko",
+        ]
 
 
 class CompanyWriteSerializer(RecordWriteSerializer):
@@ -491,8 +668,21 @@ class CompanyWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = Company
-        fields = ["slug", "publication", "name", "name_ko", "aliases", "kind", "country",
-                  "parent", "website", "description", "description_ko", "sources"]
+        fields = [
+            "slug",
+            "version",
+            "publication",
+            "name",
+            "name_ko",
+            "aliases",
+            "kind",
+            "country",
+            "parent",
+            "website",
+            "description",
+            "description_ko",
+            "sources",
+        ]
 
 
 class PersonWriteSerializer(RecordWriteSerializer):
@@ -500,7 +690,17 @@ class PersonWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = Person
-        fields = ["slug", "publication", "name", "name_ko", "title", "title_ko", "company"]
+        fields = [
+            "slug",
+            "version",
+            "publication",
+            "name",
+            "name_ko",
+            "aliases",
+            "title",
+            "title_ko",
+            "company",
+        ]
 
 
 class MeetingWriteSerializer(RecordWriteSerializer):
@@ -509,9 +709,27 @@ class MeetingWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["slug", "publication", "title", "title_ko", "kind", "starts_at", "ends_at",
-                  "time_known", "timezone", "venue", "venue_ko", "city", "city_ko", "country",
-                  "parent", "summary", "summary_ko", "sources"]
+        fields = [
+            "slug",
+            "version",
+            "publication",
+            "title",
+            "title_ko",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "time_known",
+            "timezone",
+            "venue",
+            "venue_ko",
+            "city",
+            "city_ko",
+            "country",
+            "parent",
+            "summary",
+            "summary_ko",
+            "sources",
+        ]
 
 
 class ProjectWriteSerializer(RecordWriteSerializer):
@@ -519,43 +737,73 @@ class ProjectWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = Project
-        fields = ["slug", "publication", "name", "name_ko", "kind", "status", "location",
-                  "location_ko", "city", "city_ko", "country", "capacity_mw",
-                  "capacity_mw_target", "gpu_count", "gpu_count_qualifier", "start_date",
-                  "start_precision", "target_date", "target_precision", "amount", "currency",
-                  "disclosure", "amount_qualifier", "amount_note", "amount_note_ko",
-                  "summary", "summary_ko", "sources"]
+        fields = [
+            "slug",
+            "version",
+            "publication",
+            "name",
+            "name_ko",
+            "kind",
+            "status",
+            "location",
+            "location_ko",
+            "city",
+            "city_ko",
+            "country",
+            "capacity_mw",
+            "capacity_mw_target",
+            "gpu_count",
+            "gpu_count_qualifier",
+            "start_date",
+            "start_precision",
+            "target_date",
+            "target_precision",
+            "amount",
+            "currency",
+            "disclosure",
+            "amount_qualifier",
+            "amount_note",
+            "amount_note_ko",
+            "summary",
+            "summary_ko",
+            "sources",
+        ]
 
 
 class PartyWriteSerializer(serializers.Serializer):
     company = slug_field(Company.objects.all(), help_text="Slug of the company.")
     role = serializers.ChoiceField(choices=PartyRole.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    note_ko = serializers.CharField(
-        max_length=300, required=False, allow_blank=True, default=""
-    )
+    note_ko = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class EventWriteSerializer(serializers.Serializer):
     date = serializers.DateField()
     status = serializers.ChoiceField(choices=DealStatus.choices)
     date_precision = serializers.ChoiceField(
-        choices=DatePrecision.choices, required=False,
+        choices=DatePrecision.choices,
+        required=False,
         default="day",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     note_ko = serializers.CharField(required=False, allow_blank=True, default="")
-    source = slug_field(Source.objects.all(), required=False, allow_null=True, default=None,
-                        help_text="Slug of the source that reported this step.")
+    source = slug_field(
+        Source.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Slug of the source that reported this step.",
+    )
 
 
 class MeetingLinkWriteSerializer(serializers.Serializer):
     meeting = slug_field(Meeting.objects.all(), help_text="Slug of the meeting.")
-    role = serializers.ChoiceField(choices=MeetingRole.choices, required=False,
-                                   default=MeetingRole.DISCUSSED)
+    role = serializers.ChoiceField(
+        choices=MeetingRole.choices, required=False, default=MeetingRole.DISCUSSED
+    )
 
 
-class DealWriteSerializer(serializers.ModelSerializer):
+class DealWriteSerializer(WorkflowFieldsMixin, serializers.ModelSerializer):
     """A deal as an editor writes it.
 
     `parties`, `events`, `meetings` and `sources`, when given, replace the deal's whole set;
@@ -571,11 +819,33 @@ class DealWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deal
-        fields = ["slug", "publication", "title", "title_ko", "summary", "summary_ko", "kind",
-                  "product", "product_ko", "product_category", "quantity", "quantity_unit",
-                  "quantity_qualifier", "amount", "currency", "disclosure", "amount_qualifier",
-                  "amount_note", "amount_note_ko", "project", "parties", "events", "meetings",
-                  "sources"]
+        fields = [
+            "slug",
+            "version",
+            "publication",
+            "title",
+            "title_ko",
+            "summary",
+            "summary_ko",
+            "kind",
+            "product",
+            "product_ko",
+            "product_category",
+            "quantity",
+            "quantity_unit",
+            "quantity_qualifier",
+            "amount",
+            "currency",
+            "disclosure",
+            "amount_qualifier",
+            "amount_note",
+            "amount_note_ko",
+            "project",
+            "parties",
+            "events",
+            "meetings",
+            "sources",
+        ]
 
     def split(self, validated_data) -> tuple[dict, services.DealParts]:
         def pop(name, build):
@@ -591,11 +861,17 @@ class DealWriteSerializer(serializers.ModelSerializer):
         return validated_data, parts
 
     def create(self, validated_data):
+        self.pop_workflow(validated_data)
         fields, parts = self.split(validated_data)
         return services.deal_create(fields=fields, parts=parts, by=self.context["request"].user)
 
     def update(self, instance, validated_data):
+        version = self.pop_workflow(validated_data)
         fields, parts = self.split(validated_data)
         return services.deal_update(
-            deal=instance, fields=fields, parts=parts, by=self.context["request"].user
+            deal=instance,
+            fields=fields,
+            parts=parts,
+            by=self.context["request"].user,
+            expected_version=version,
         )

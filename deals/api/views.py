@@ -64,23 +64,35 @@ def visible(queryset, drafts: bool):
 
 def deal_queryset(*, drafts: bool):
     """Deals with every relation the serializer reads: five queries for any number of rows."""
-    return visible(Deal.objects.all(), drafts).select_related(
-        "project", "usd_rate"
-    ).prefetch_related(
-        Prefetch("parties",
-                 queryset=DealParty.objects.select_related("company").order_by("role", "id")),
-        Prefetch("events",
-                 queryset=DealEvent.objects.select_related("source").order_by("date", "id")),
-        Prefetch("meeting_links",
-                 queryset=DealMeeting.objects.select_related("meeting")
-                 .order_by("meeting__starts_at", "id")),
-        Prefetch("sources", queryset=Source.objects.order_by("-published_on", "id")),
+    return (
+        visible(Deal.objects.all(), drafts)
+        .select_related("project", "usd_rate")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=DealParty.objects.select_related("company").order_by("role", "id"),
+            ),
+            Prefetch(
+                "events", queryset=DealEvent.objects.select_related("source").order_by("date", "id")
+            ),
+            Prefetch(
+                "meeting_links",
+                queryset=DealMeeting.objects.select_related("meeting").order_by(
+                    "meeting__starts_at", "id"
+                ),
+            ),
+            Prefetch("sources", queryset=Source.objects.order_by("-published_on", "id")),
+        )
     )
 
 
 def company_queryset(*, drafts: bool):
-    return visible(Company.objects.all(), drafts).select_related("parent").prefetch_related(
-        Prefetch("sources", queryset=Source.objects.order_by("-published_on", "id"))
+    return (
+        visible(Company.objects.all(), drafts)
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch("sources", queryset=Source.objects.order_by("-published_on", "id"))
+        )
     )
 
 
@@ -89,18 +101,30 @@ def person_queryset(*, drafts: bool):
 
 
 def meeting_queryset(*, drafts: bool):
-    return visible(Meeting.objects.all(), drafts).select_related("parent").prefetch_related(
-        Prefetch("attendance",
-                 queryset=Attendance.objects.select_related("person").order_by("status", "id")),
-        Prefetch("sources", queryset=Source.objects.order_by("-published_on", "id")),
+    return (
+        visible(Meeting.objects.all(), drafts)
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.select_related("person").order_by("status", "id"),
+            ),
+            Prefetch("sources", queryset=Source.objects.order_by("-published_on", "id")),
+        )
     )
 
 
 def project_queryset(*, drafts: bool):
-    return visible(Project.objects.all(), drafts).select_related("usd_rate").prefetch_related(
-        Prefetch("parties",
-                 queryset=ProjectParty.objects.select_related("company").order_by("role", "id")),
-        Prefetch("sources", queryset=Source.objects.order_by("-published_on", "id")),
+    return (
+        visible(Project.objects.all(), drafts)
+        .select_related("usd_rate")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=ProjectParty.objects.select_related("company").order_by("role", "id"),
+            ),
+            Prefetch("sources", queryset=Source.objects.order_by("-published_on", "id")),
+        )
     )
 
 
@@ -125,14 +149,16 @@ class SearchBackend(BaseFilterBackend):
         return queryset.search(term) if term.strip() else queryset
 
     def get_schema_operation_parameters(self, view):
-        return [{
-            "name": self.param,
-            "required": False,
-            "in": "query",
-            "description": "Same as q: words to find in English and Korean names, "
-            "case-insensitive and partial.",
-            "schema": {"type": "string"},
-        }]
+        return [
+            {
+                "name": self.param,
+                "required": False,
+                "in": "query",
+                "description": "Same as q: words to find in English and Korean names, "
+                "case-insensitive and partial.",
+                "schema": {"type": "string"},
+            }
+        ]
 
 
 def latest(*times):
@@ -168,8 +194,7 @@ class ConditionalGetMixin:
         if self.last_modified is not None:
             stamp = int(self.last_modified.timestamp())
             response["Last-Modified"] = http_date(stamp)
-        return get_conditional_response(request, etag=etag, last_modified=stamp,
-                                        response=response)
+        return get_conditional_response(request, etag=etag, last_modified=stamp, response=response)
 
 
 class RecordViewSet(
@@ -219,15 +244,13 @@ class RecordViewSet(
         page = self.paginate_queryset(queryset)
         table = self.model.objects.aggregate(latest=Max("updated_at"))["latest"]
         self.last_modified = latest(table, *(self.record_last_modified(o) for o in page))
-        serializer = self.serializer_class(page, many=True,
-                                           context=self.get_serializer_context())
+        serializer = self.serializer_class(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         self.last_modified = self.record_last_modified(instance)
-        return Response(self.serializer_class(instance, context=self.get_serializer_context())
-                        .data)
+        return Response(self.serializer_class(instance, context=self.get_serializer_context()).data)
 
     def write(self, request, instance=None, *, partial=False, status_code=status.HTTP_200_OK):
         serializer = self.write_serializer_class(
@@ -253,12 +276,21 @@ def document(resource: str, serializer, write_serializer):
     return extend_schema_view(
         list=extend_schema(summary=f"List {resource}", responses=serializer),
         retrieve=extend_schema(summary=f"One of the {resource}, by slug", responses=serializer),
-        create=extend_schema(summary=f"Add to {resource} (editors, with a token)",
-                             request=write_serializer, responses={201: serializer}),
-        update=extend_schema(summary=f"Replace one of the {resource} (editors)",
-                             request=write_serializer, responses=serializer),
-        partial_update=extend_schema(summary=f"Change some fields of one of the {resource} "
-                                     "(editors)", request=write_serializer, responses=serializer),
+        create=extend_schema(
+            summary=f"Add to {resource} (editors, with a token)",
+            request=write_serializer,
+            responses={201: serializer},
+        ),
+        update=extend_schema(
+            summary=f"Replace one of the {resource} (editors)",
+            request=write_serializer,
+            responses=serializer,
+        ),
+        partial_update=extend_schema(
+            summary=f"Change some fields of one of the {resource} (editors)",
+            request=write_serializer,
+            responses=serializer,
+        ),
     )
 
 
@@ -297,8 +329,11 @@ class CompanyViewSet(RecordViewSet):
     filterset_class = filters.CompanyFilterSet
 
     def record_last_modified(self, obj):
-        return latest(obj.updated_at, obj.parent.updated_at if obj.parent else None,
-                      *(s.updated_at for s in obj.sources.all()))
+        return latest(
+            obj.updated_at,
+            obj.parent.updated_at if obj.parent else None,
+            *(s.updated_at for s in obj.sources.all()),
+        )
 
 
 @document("people", serializers.PersonSerializer, serializers.PersonWriteSerializer)
@@ -326,9 +361,12 @@ class MeetingViewSet(RecordViewSet):
     filterset_class = filters.MeetingFilterSet
 
     def record_last_modified(self, obj):
-        return latest(obj.updated_at, obj.parent.updated_at if obj.parent else None,
-                      *(a.person.updated_at for a in obj.attendance.all()),
-                      *(s.updated_at for s in obj.sources.all()))
+        return latest(
+            obj.updated_at,
+            obj.parent.updated_at if obj.parent else None,
+            *(a.person.updated_at for a in obj.attendance.all()),
+            *(s.updated_at for s in obj.sources.all()),
+        )
 
 
 @document("projects", serializers.ProjectSerializer, serializers.ProjectWriteSerializer)
@@ -342,8 +380,11 @@ class ProjectViewSet(RecordViewSet):
     filterset_class = filters.ProjectFilterSet
 
     def record_last_modified(self, obj):
-        return latest(obj.updated_at, *(p.company.updated_at for p in obj.parties.all()),
-                      *(s.updated_at for s in obj.sources.all()))
+        return latest(
+            obj.updated_at,
+            *(p.company.updated_at for p in obj.parties.all()),
+            *(s.updated_at for s in obj.sources.all()),
+        )
 
 
 @document("sources", serializers.SourceSerializer, serializers.SourceWriteSerializer)
@@ -357,8 +398,9 @@ class SourceViewSet(RecordViewSet):
     filterset_class = filters.SourceFilterSet
 
 
-@document("exchange rates", serializers.ExchangeRateSerializer,
-          serializers.ExchangeRateWriteSerializer)
+@document(
+    "exchange rates", serializers.ExchangeRateSerializer, serializers.ExchangeRateWriteSerializer
+)
 class ExchangeRateViewSet(RecordViewSet):
     """Units of a currency per US dollar on a day, as editors recorded them."""
 
@@ -416,8 +458,14 @@ class ExportView(APIView):
         if unknown:
             from rest_framework.exceptions import ValidationError
 
-            raise ValidationError({"type": [f"Unknown type {name!r}; use one of "
-                                            f"{', '.join(EXPORTED)}." for name in unknown]})
+            raise ValidationError(
+                {
+                    "type": [
+                        f"Unknown type {name!r}; use one of {', '.join(EXPORTED)}."
+                        for name in unknown
+                    ]
+                }
+            )
         return [name for name in EXPORTED if not wanted or name in wanted]
 
     def updated_since(self, request):
@@ -455,18 +503,23 @@ class ExportView(APIView):
             "Streams one JSON object a line (`application/x-ndjson`): "
             '`{"type": "deals", "data": {...}}`, where `data` is exactly what the resource\'s '
             "detail endpoint returns. Types come in this order: "
-            + ", ".join(EXPORTED) + ". Drafts are never included. The response is streamed "
+            + ", ".join(EXPORTED)
+            + ". Drafts are never included. The response is streamed "
             "in constant memory, so the download starts at once whatever the size; it carries "
             "an ETag and Last-Modified computed from the tables, and answers 304 to "
             "If-None-Match. Anonymous clients have their own, lower rate (scope `anon-export`)."
         ),
         parameters=[
             OpenApiParameter(
-                "type", OpenApiTypes.STR, many=True, enum=list(EXPORTED),
+                "type",
+                OpenApiTypes.STR,
+                many=True,
+                enum=list(EXPORTED),
                 description="Only these record types; repeat for several. Default: all.",
             ),
             OpenApiParameter(
-                "updated_since", OpenApiTypes.DATETIME,
+                "updated_since",
+                OpenApiTypes.DATETIME,
                 description="Only records changed at or after this ISO 8601 time.",
             ),
         ],
@@ -489,8 +542,7 @@ class ExportView(APIView):
         if stamp is not None:
             response["Last-Modified"] = http_date(stamp)
         patch_vary_headers(response, ["Authorization", "Cookie"])
-        return get_conditional_response(request, etag=etag, last_modified=stamp,
-                                        response=response)
+        return get_conditional_response(request, etag=etag, last_modified=stamp, response=response)
 
     def validators(self, names, since) -> tuple[str, int | None]:
         """An ETag and a Last-Modified from each table's size and latest change.
@@ -502,7 +554,8 @@ class ExportView(APIView):
         for name in names:
             model = EXPORTED[name][0]
             stats = model.objects.aggregate(
-                n=Count("id"), p=Count("id", filter=Q(publication="published")),
+                n=Count("id"),
+                p=Count("id", filter=Q(publication="published")),
                 latest=Max("updated_at"),
             )
             digest.update(f"{name}:{stats['n']}:{stats['p']}:{stats['latest']}".encode())
