@@ -34,9 +34,6 @@ from .models import (
 )
 from .models.base import Disclosure
 
-admin.site.site_header = _("dealtracker editors")
-admin.site.site_title = _("dealtracker")
-admin.site.index_title = _("Deals, companies, meetings and their sources")
 
 
 # --- Shared ---------------------------------------------------------------------------------

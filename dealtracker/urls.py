@@ -1,11 +1,16 @@
 """Top-level URLs. The admin and the API are not translated; public pages get a /ko/ twin."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from . import health
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include("deals.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -14,3 +19,6 @@ urlpatterns += i18n_patterns(
     path("", include("deals.urls")),
     prefix_default_language=False,
 )
+
+# Errors are logged with their trace (dealtracker.request); readers see the page and the id.
+handler500 = "dealtracker.views.server_error"

@@ -1,0 +1,13 @@
+"""Project-level error views."""
+
+from django.http import HttpResponseServerError
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    """The 500 page, with the request id a reader can quote; it touches no database."""
+    template = loader.get_template(template_name)
+    body = template.render({"request_id": getattr(request, "request_id", "")})
+    return HttpResponseServerError(body)
