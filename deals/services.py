@@ -28,6 +28,7 @@ from .models import (
     Meeting,
     MeetingRole,
     PartyRole,
+    Project,
     Publication,
     Source,
 )
@@ -324,3 +325,25 @@ def project_refresh_usd(*, project) -> None:
     """Recompute a project's budget in USD from the rate on or before its start date."""
     money_refresh_usd(record=project, on=project.start_date)
     project.save(update_fields=["usd_amount", "usd_rate", "updated_at"])
+
+
+@transaction.atomic
+def exchange_rate_save(*, rate: ExchangeRate) -> ExchangeRate:
+    """Save an editor's exchange rate and recompute every USD figure in its currency.
+
+    A USD figure names the rate it used, so a corrected rate must not leave it stale; and a new
+    rate may be the one a deal or project should now use (the latest on or before its date).
+    When a rate moves to another currency, both currencies are recomputed.
+    """
+    from .editorial import record_next_version
+
+    previous = ExchangeRate.objects.filter(pk=rate.pk).values_list("currency", flat=True).first()
+    record_next_version(record=rate)
+    rate.full_clean()
+    rate.save()
+    currencies = {rate.currency, previous} - {None}
+    for deal in Deal.objects.filter(currency__in=currencies).exclude(amount=None):
+        deal_refresh_derived(deal=deal)
+    for project in Project.objects.filter(currency__in=currencies).exclude(amount=None):
+        project_refresh_usd(project=project)
+    return rate

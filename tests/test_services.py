@@ -712,3 +712,110 @@ def test_deal_record_event_records_history_of_the_status(nvidia, samsung):
 
     assert deal.history.count() > count
     assert deal.history.first().status == DealStatus.SIGNED
+
+
+# --- Exchange rates kept by editors ----------------------------------------------------------
+
+
+def test_corrected_rate_recomputes_the_deals_that_used_it(nvidia, samsung):
+    rate = krw_rate(OCT[29], "1431.7")
+    deal = create(
+        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        **disclosed(amount=Decimal("1400000000000")),
+    )
+
+    rate.rate = Decimal("1400")
+    services.exchange_rate_save(rate=rate)
+
+    deal.refresh_from_db()
+    assert deal.usd_amount == Decimal("1000000000.00")
+    assert deal.usd_rate == rate
+
+
+def test_new_rate_fills_in_the_deals_that_had_none(nvidia, samsung):
+    deal = create(
+        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)], **disclosed()
+    )
+
+    rate = services.exchange_rate_save(
+        rate=factories.ExchangeRateFactory.build(currency="KRW", date=OCT[29], rate=1400)
+    )
+
+    deal.refresh_from_db()
+    assert (deal.usd_amount, deal.usd_rate) == (Decimal("5000000000.00"), rate)
+
+
+def test_new_rate_closer_to_the_announcement_replaces_an_older_one(nvidia, samsung):
+    krw_rate(OCT[1], "1400")
+    deal = create(
+        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)], **disclosed()
+    )
+
+    closer = services.exchange_rate_save(
+        rate=factories.ExchangeRateFactory.build(currency="KRW", date=OCT[30], rate=1250)
+    )
+
+    deal.refresh_from_db()
+    assert (deal.usd_amount, deal.usd_rate) == (Decimal("5600000000.00"), closer)
+
+
+def test_new_rate_after_the_announcement_or_in_another_currency_changes_nothing(
+    nvidia, samsung
+):
+    used = krw_rate(OCT[1], "1400")
+    deal = create(
+        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)], **disclosed()
+    )
+
+    services.exchange_rate_save(
+        rate=factories.ExchangeRateFactory.build(currency="KRW", date=NOV[3], rate=1450)
+    )
+    services.exchange_rate_save(
+        rate=factories.ExchangeRateFactory.build(currency="JPY", date=OCT[30], rate=152)
+    )
+
+    deal.refresh_from_db()
+    assert (deal.usd_amount, deal.usd_rate) == (Decimal("5000000000.00"), used)
+
+
+def test_rate_moved_to_another_currency_leaves_no_stale_figure(nvidia, samsung):
+    rate = krw_rate(OCT[29], "1400")
+    deal = create(
+        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)], **disclosed()
+    )
+
+    rate.currency = "JPY"
+    services.exchange_rate_save(rate=rate)
+
+    deal.refresh_from_db()
+    assert (deal.usd_amount, deal.usd_rate) == (None, None)
+
+
+def test_rate_save_recomputes_project_budgets():
+    project = factories.ProjectFactory(
+        name_ko="울산 AI 데이터센터", amount=Decimal("7000000000000"), currency="KRW",
+        disclosure=Disclosure.ESTIMATED, start_date=NOV[1],
+    )
+
+    rate = services.exchange_rate_save(
+        rate=factories.ExchangeRateFactory.build(currency="KRW", date=OCT[29], rate=1400)
+    )
+
+    project.refresh_from_db()
+    assert (project.usd_amount, project.usd_rate) == (Decimal("5000000000.00"), rate)
+
+
+def test_invalid_rate_writes_nothing(nvidia, samsung):
+    rate = krw_rate(OCT[29], "1400")
+    deal = create(
+        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)], **disclosed()
+    )
+
+    rate.rate = Decimal("0")
+    with pytest.raises(ValidationError):
+        services.exchange_rate_save(rate=rate)
+
+    rate.refresh_from_db()
+    deal.refresh_from_db()
+    assert rate.rate == Decimal("1400")
+    assert deal.usd_amount == Decimal("5000000000.00")
