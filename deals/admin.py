@@ -34,8 +34,6 @@ from .models import (
 )
 from .models.base import Disclosure
 
-
-
 # --- Shared ---------------------------------------------------------------------------------
 
 

@@ -70,7 +70,9 @@ def test_every_response_carries_the_security_headers(client, path):
 
 @pytest.mark.django_db
 def test_session_cookie_is_httponly_and_samesite(client, django_user_model):
-    django_user_model.objects.create_user("기자", password="a long enough passphrase 1", is_staff=True)
+    django_user_model.objects.create_user(
+        "기자", password="a long enough passphrase 1", is_staff=True
+    )
     client.post(reverse("admin:login"),
                 {"username": "기자", "password": "a long enough passphrase 1"})
     cookie = client.cookies["sessionid"]
