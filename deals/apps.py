@@ -6,3 +6,8 @@ class DealsConfig(AppConfig):
     name = "deals"
     verbose_name = _("Deals")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .cache import connect_invalidation
+
+        connect_invalidation()

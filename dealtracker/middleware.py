@@ -96,3 +96,71 @@ class RequestIdLogFilter(logging.Filter):
         if not hasattr(record, "request_id"):
             record.request_id = current_request_id.get()
         return True
+
+
+def _cache_seconds() -> int:
+    from django.conf import settings
+
+    return settings.PAGE_CACHE_SECONDS
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves anonymous GETs of public pages from the shared cache (Redis in production).
+
+    Keyed by the content generation (deals/cache.py), the language and the full path, so any
+    committed edit makes the next request fresh. Signed-in users, the admin, the API (cached in
+    its views, after throttling), health checks and responses that set cookies are never cached.
+    """
+
+    SKIP_PREFIXES = ("/api/", "/healthz", "/readyz", "/i18n/", "/static/")
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.skip = (*self.SKIP_PREFIXES, "/" + settings.ADMIN_URL)
+
+    def __call__(self, request):
+        if not self._cacheable_request(request):
+            return self.get_response(request)
+        from django.core.cache import cache
+        from django.http import HttpResponse
+
+        from deals.cache import cache_key
+
+        key = cache_key("page", request.method, request.get_full_path(),
+                        getattr(request, "LANGUAGE_CODE", ""))
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if self._cacheable_response(response):
+            headers = [(k, v) for k, v in response.items()
+                       if k.lower() not in ("set-cookie", "x-request-id")]
+            cache.set(key, (response.status_code, headers, response.content), _cache_seconds())
+            response["X-Cache"] = "miss"
+        return response
+
+    def _cacheable_request(self, request) -> bool:
+        return (
+            _cache_seconds() > 0
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(self.skip)
+            and not request.user.is_authenticated
+            and "HTTP_AUTHORIZATION" not in request.META
+        )
+
+    @staticmethod
+    def _cacheable_response(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )

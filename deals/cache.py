@@ -1,0 +1,62 @@
+"""Shared caching of what anonymous readers get, and its invalidation.
+
+Everything cached is keyed by a *content generation*: one integer in the cache that goes up
+after every committed write to any deal model, whichever path wrote it (admin, API, services,
+imports, the shell). Old entries are then never read again and expire on their own. Coarse, but
+it can never serve a page that misses a published change, and it costs one cache read a request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "content-generation"
+
+
+def content_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # add() so that two servers starting at once agree on the first value.
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY, 1)
+    return int(generation)
+
+
+def bump_content_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (a fresh cache): any new value invalidates
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def cache_key(prefix: str, *parts: str) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    return f"{prefix}:{content_generation()}:{digest}"
+
+
+def _invalidate_on_commit(sender, **kwargs) -> None:
+    if sender._meta.app_label != "deals":
+        return
+    transaction.on_commit(bump_content_generation)
+
+
+def connect_invalidation() -> None:
+    """Bump the generation after every committed write to a deal model (see module doc).
+
+    Signals rather than service calls: the admin's inlines, imports and bulk history writes do
+    not all pass through one service, and a missed invalidation would show stale facts.
+    """
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_invalidate_on_commit, dispatch_uid=f"deals-cache-{signal}")
+
+
+def page_cache_seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 300)
