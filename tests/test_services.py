@@ -48,6 +48,8 @@ def written() -> dict[str, int]:
         "events": DealEvent.objects.count(),
         "meeting links": DealMeeting.objects.count(),
         "deal history": Deal.history.count(),
+        "party history": DealParty.history.count(),
+        "event history": DealEvent.history.count(),
     }
 
 
@@ -692,6 +694,8 @@ def test_deal_create_records_history(nvidia, samsung):
     assert deal.history.count() >= 1
     assert deal.history.first().title_ko == "역사 기록"
     assert deal.history.first().status == DealStatus.ANNOUNCED
+    assert DealParty.history.filter(deal_id=deal.pk).count() == 2
+    assert DealEvent.history.filter(deal_id=deal.pk).count() == 1
 
 
 def test_deal_update_records_history(nvidia, samsung):
