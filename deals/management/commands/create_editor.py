@@ -12,17 +12,25 @@ from django.db import transaction
 
 
 class Command(BaseCommand):
-    help = "Create an editor (staff user in the Editors group). The password is asked for."
+    help = (
+        "Create an editor (a staff user in the Editors group, or Desk editors with --desk). "
+        "The password is asked for."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", help="Login name; asked for when missing.")
         parser.add_argument("--email", default="")
         parser.add_argument(
+            "--desk", action="store_true",
+            help="Make a desk editor, who may also publish, unpublish, revert and merge.",
+        )
+        parser.add_argument(
             "--password-from-env", metavar="VAR",
             help="Read the password from this environment variable instead of asking.",
         )
 
-    def handle(self, *args, username=None, email="", password_from_env=None, **options):
+    def handle(self, *args, username=None, email="", password_from_env=None, desk=False,
+               **options):
         username = username or input("Username: ").strip()
         if not username:
             raise CommandError("A username is needed.")
@@ -43,5 +51,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             user.set_password(password)
             user.save()
-            user.groups.add(Group.objects.get(name="Editors"))
-        self.stdout.write(self.style.SUCCESS(f"Editor {username!r} created."))
+            group = "Desk editors" if desk else "Editors"
+            user.groups.add(Group.objects.get(name=group))
+        self.stdout.write(self.style.SUCCESS(f"{group[:-1]} {username!r} created."))
