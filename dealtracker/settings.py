@@ -3,6 +3,7 @@
 Every setting that is not obvious says why beside it. Nothing secret has a default outside DEBUG.
 """
 
+import importlib.util
 from pathlib import Path
 
 import environ
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "deals",
 ]
+
+# Development tools, present when the dev extra is installed (make test installs it).
+if importlib.util.find_spec("django_migration_linter"):
+    INSTALLED_APPS.append("django_migration_linter")
 
 MIDDLEWARE = [
     # First, so every response (errors too) carries the request id and gets its log line.
