@@ -48,6 +48,7 @@ editor: migrate
 ## Lint, Django's checks, the migration check and the whole test suite on PostgreSQL
 test: install-dev
 	$(VENV)/bin/ruff check .
+	$(PY) -m dealtracker.ensure_db "$(TEST_DATABASE_URL)"
 	DEBUG=0 SECRET_KEY=check-only $(PY) manage.py check
 	DEBUG=0 SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
 	# Every migration must be reversible (the linter's other rules concern zero-downtime
