@@ -600,3 +600,12 @@ def test_source_url_differing_only_in_scheme_case_is_a_duplicate():
     twin = factories.SourceFactory.build(url="HTTPS://news.example.kr/엔비디아")
 
     assert "already exists" in " ".join(field_errors(twin, "url"))
+
+
+@pytest.mark.parametrize(
+    "factory", [factories.CompanyFactory, factories.MeetingFactory], ids=["company", "meeting"]
+)
+def test_parent_that_does_not_exist_is_a_field_error_not_a_crash(factory):
+    record = factory.build(parent_id=987654321)
+
+    assert field_errors(record, "parent")

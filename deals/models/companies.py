@@ -119,7 +119,10 @@ class Company(Record):
     def clean(self) -> None:
         super().clean()
         seen = {self.pk} if self.pk else set()
-        ancestor = self.parent
+        try:
+            ancestor = self.parent
+        except Company.DoesNotExist:
+            return  # clean_fields() has already said the parent does not exist.
         while ancestor is not None:
             if ancestor.pk in seen or ancestor is self:
                 raise ValidationError(

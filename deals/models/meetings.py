@@ -161,7 +161,10 @@ class Meeting(Record):
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("A meeting cannot end before it starts.")})
         seen = {self.pk} if self.pk else set()
-        ancestor = self.parent
+        try:
+            ancestor = self.parent
+        except Meeting.DoesNotExist:
+            return  # clean_fields() has already said the parent does not exist.
         while ancestor is not None:
             if ancestor.pk in seen or ancestor is self:
                 raise ValidationError({"parent": _("This would make a loop of meetings.")})
