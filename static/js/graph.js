@@ -34,7 +34,7 @@
         group: "nodes",
         data: {
           id: n.id, label: n.label, url: n.url,
-          size: scale(n[sizeBy], maxNode, 22, 70)
+          size: scale(n[sizeBy], maxNode, 20, 52)
         }
       };
     });
@@ -44,7 +44,7 @@
         data: {
           id: e.id, source: e.source, target: e.target, label: e.label, url: e.url,
           colour: STATUS_COLOURS[e.status] || "#4a525c",
-          width: scale(e[sizeBy], maxEdge, 1.5, 12),
+          width: scale(e[sizeBy], maxEdge, 1.5, 8),
           arrow: e.directed ? "triangle" : "none",
           line: e.status === "rumored" || e.status === "reported" ? "dashed" : "solid"
         }
@@ -114,6 +114,7 @@
 
   function draw(container, data, form) {
     container.classList.add("network-drawn");
+    container.textContent = "";  // the message for readers without JavaScript
     var cy = window.cytoscape({
       container: container,
       elements: elements(data, sizeBy(form)),
