@@ -50,6 +50,8 @@ class PublishedListView(PublishedMixin, FilterView):
 
     paginate_by = PAGE_SIZE
     paginator_class = CappedPaginator
+    #: The sort keys offered in the page's "Sort by" box, as (FilterSet key, label).
+    sort_options: list[tuple[str, str]] = []
     # An invalid filter (a bad date) is shown as an error; the valid ones still apply.
     strict = False
 
@@ -65,4 +67,7 @@ class PublishedListView(PublishedMixin, FilterView):
         params.pop("page", None)
         context["filter_query"] = params.urlencode()
         context["is_filtered"] = any(v for k, v in params.items() if k != "ordering")
+        sort = self.filterset.filters.get("ordering")
+        context["sort_options"] = self.sort_options
+        context["sort_current"] = self.request.GET.get("ordering") or getattr(sort, "default", "")
         return context

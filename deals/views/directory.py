@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
+from django_countries.fields import Country
 
 from ..filters import (
     CompanyFilterSet,
@@ -31,6 +33,16 @@ class CompanyListView(PublishedListView):
     model = Company
     filterset_class = CompanyFilterSet
     template_name = "deals/company_list.html"
+    sort_options = [("name", _("Name (English)")), ("name_ko", _("Name (Korean)")),
+                    ("-updated_at", _("Recently updated"))]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        codes = Company.objects.published().exclude(country="").values_list("country", flat=True)
+        context["countries"] = sorted(
+            {Country(code) for code in codes.distinct().order_by()}, key=lambda c: str(c.name)
+        )
+        return context
 
     def get_queryset(self):
         return super().get_queryset().with_related().with_totals()
@@ -77,6 +89,7 @@ class PersonListView(PublishedListView):
     queryset_method = "with_related"
     filterset_class = PersonFilterSet
     template_name = "deals/person_list.html"
+    sort_options = [("name", _("Name (English)")), ("name_ko", _("Name (Korean)"))]
 
 
 class PersonDetailView(PublishedMixin, DetailView):
@@ -90,6 +103,8 @@ class MeetingListView(PublishedListView):
     queryset_method = "with_related"
     filterset_class = MeetingFilterSet
     template_name = "deals/meeting_list.html"
+    sort_options = [("-starts_at", _("Newest first")), ("starts_at", _("Oldest first")),
+                    ("title", _("Title"))]
 
 
 class MeetingDetailView(PublishedMixin, DetailView):
@@ -114,6 +129,9 @@ class ProjectListView(PublishedListView):
     queryset_method = "for_lists"
     filterset_class = ProjectFilterSet
     template_name = "deals/project_list.html"
+    sort_options = [("name", _("Name (English)")), ("-usd_amount", _("Largest budget")),
+                    ("-capacity_mw_target", _("Largest target capacity")),
+                    ("start_date", _("Starting soonest"))]
 
 
 class ProjectDetailView(PublishedMixin, DetailView):
@@ -127,3 +145,5 @@ class SourceListView(PublishedListView):
     filterset_class = SourceFilterSet
     template_name = "deals/source_list.html"
     paginate_by = 50
+    sort_options = [("-published_on", _("Newest first")), ("published_on", _("Oldest first")),
+                    ("title", _("Title"))]

@@ -522,3 +522,25 @@ def test_every_page_runs_a_fixed_number_of_queries(client, story, django_assert_
             counts.setdefault(page, []).append(len(captured.captured_queries))
     growing = {page: c for page, c in counts.items() if c[0] != c[1]}
     assert not growing, f"query count grows with the rows: {growing}"
+
+
+def test_lists_sort_by_the_readers_choice(client, story):
+    response = client.get(url("deals:company_list") + "?ordering=name_ko")
+    names = [c.name_ko for c in response.context["page_obj"].object_list]
+    assert names == sorted(names)
+    assert '<option value="name_ko" selected>' in text(response)
+    factories.MeetingFactory(
+        slug="later-meeting", publication=PUBLISHED,
+        starts_at=dt.datetime(2025, 11, 5, 1, 0, tzinfo=dt.UTC),
+    )
+    slugs = lambda q: [  # noqa: E731
+        m.slug for m in client.get(url("deals:meeting_list") + q).context["page_obj"].object_list
+    ]
+    assert slugs("") == ["later-meeting", "chimaek-dinner"]
+    assert slugs("?ordering=starts_at") == ["chimaek-dinner", "later-meeting"]
+
+
+def test_company_list_filters_by_country(client, story):
+    response = client.get(url("deals:company_list", "ko") + "?country=us")
+    assert [c.slug for c in response.context["page_obj"].object_list] == ["nvidia"]
+    assert '<option value="US" selected>' in text(response)
