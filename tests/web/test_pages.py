@@ -544,3 +544,13 @@ def test_company_list_filters_by_country(client, story):
     response = client.get(url("deals:company_list", "ko") + "?country=us")
     assert [c.slug for c in response.context["page_obj"].object_list] == ["nvidia"]
     assert '<option value="US" selected>' in text(response)
+
+
+def test_language_switcher_on_a_missing_page(client, story):
+    # An address that matches a page keeps its twin; one that matches nothing leads home.
+    body = text(client.get("/ko/deals/no-such-deal/"))
+    assert 'href="/deals/no-such-deal/" lang="en"' in body
+    body = text(client.get("/ko/nothing-here/"))
+    assert 'href="/" lang="en"' in body
+    body = text(client.get("/nothing-here/"))
+    assert 'href="/ko/" lang="ko"' in body
