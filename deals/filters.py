@@ -86,9 +86,15 @@ class LenientDateTimeField(forms.DateTimeField):
                     code="invalid",
                 )
             parsed = dt.datetime.combine(day, dt.time.min)
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed)
-        return parsed
+        try:
+            if timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed)
+            # In UTC: databases refuse unusual offsets (PostgreSQL allows at most 15:59).
+            return parsed.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(
+                _("This time is out of range."), code="invalid"
+            ) from None
 
 
 class UpdatedSinceFilter(filters.IsoDateTimeFilter):

@@ -14,9 +14,12 @@ in the admin would be.
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
+from django.db import models
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -76,6 +79,35 @@ def html_link(context, record) -> str | None:
     return request.build_absolute_uri(path) if request else path
 
 
+class OffsetDateTimeField(serializers.DateTimeField):
+    """ISO 8601 in the site's time zone (+09:00), or in UTC when that zone's offset for the
+    moment is not whole minutes (local mean time before 1908), which RFC 3339 cannot write."""
+
+    def to_representation(self, value):
+        if value and timezone.is_aware(value):
+            local = timezone.localtime(value)
+            offset = local.utcoffset()
+            if offset is not None and offset.total_seconds() % 60:
+                value = value.astimezone(dt.UTC)
+                return value.isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: OffsetDateTimeField,
+    }
+
+
+def country_field():
+    """A country as its ISO 3166-1 alpha-2 code, "" when unknown (never a Country object)."""
+    return serializers.CharField(
+        source="country.code", read_only=True,
+        help_text="ISO 3166-1 alpha-2 code, such as KR; empty when unknown.",
+    )
+
+
 class LinksMixin(serializers.Serializer):
     """`api_url` and `html_url` for a record whose viewset is registered as `basename`."""
 
@@ -98,7 +130,7 @@ class LinksMixin(serializers.Serializer):
 # --- Small references ------------------------------------------------------------------------
 
 
-class SourceRefSerializer(serializers.ModelSerializer):
+class SourceRefSerializer(ApiModelSerializer):
     """A source in brief: `url` is the report itself, `api_url` its API record."""
 
     api_url = serializers.SerializerMethodField()
@@ -121,7 +153,7 @@ class SourceRefSerializer(serializers.ModelSerializer):
         return api_link(self.context, "source", obj)
 
 
-class CompanyRefSerializer(serializers.ModelSerializer):
+class CompanyRefSerializer(ApiModelSerializer):
     api_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -133,7 +165,7 @@ class CompanyRefSerializer(serializers.ModelSerializer):
         return api_link(self.context, "company", obj)
 
 
-class ProjectRefSerializer(LinksMixin, serializers.ModelSerializer):
+class ProjectRefSerializer(LinksMixin, ApiModelSerializer):
     basename = "project"
 
     class Meta:
@@ -141,7 +173,7 @@ class ProjectRefSerializer(LinksMixin, serializers.ModelSerializer):
         fields = ["slug", "name", "name_ko", "api_url", "html_url"]
 
 
-class MeetingRefSerializer(LinksMixin, serializers.ModelSerializer):
+class MeetingRefSerializer(LinksMixin, ApiModelSerializer):
     basename = "meeting"
 
     class Meta:
@@ -149,7 +181,7 @@ class MeetingRefSerializer(LinksMixin, serializers.ModelSerializer):
         fields = ["slug", "title", "title_ko", "starts_at", "api_url", "html_url"]
 
 
-class RateRefSerializer(serializers.ModelSerializer):
+class RateRefSerializer(ApiModelSerializer):
     api_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -176,7 +208,7 @@ def visible_sources(context, sources) -> list:
 # --- Read serializers ------------------------------------------------------------------------
 
 
-class RecordSerializer(LinksMixin, serializers.ModelSerializer):
+class RecordSerializer(LinksMixin, ApiModelSerializer):
     """Fields every record has."""
 
     record_fields = [
@@ -233,6 +265,7 @@ class ExchangeRateSerializer(RecordSerializer):
 
 class CompanySerializer(RecordSerializer):
     basename = "company"
+    country = country_field()
     aliases = serializers.SerializerMethodField()
     parent = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
@@ -326,6 +359,7 @@ class AttendanceSerializer(serializers.Serializer):
 
 class MeetingSerializer(RecordSerializer):
     basename = "meeting"
+    country = country_field()
     parent = serializers.SerializerMethodField()
     attendance = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
@@ -413,6 +447,7 @@ class MoneyFieldsMixin(serializers.Serializer):
 
 class ProjectSerializer(MoneyFieldsMixin, RecordSerializer):
     basename = "project"
+    country = country_field()
     parties = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
     deals_api_url = serializers.SerializerMethodField(help_text="Deals that feed the project.")
@@ -460,12 +495,13 @@ class ProjectSerializer(MoneyFieldsMixin, RecordSerializer):
         return list_link(self.context, "deal", project=obj.slug)
 
 
-class DealPartySerializer(serializers.ModelSerializer):
+class DealPartySerializer(ApiModelSerializer):
     company = serializers.CharField(source="company.slug", help_text="Slug of the company.")
     name = serializers.CharField(source="company.name")
     name_ko = serializers.CharField(source="company.name_ko")
     country = serializers.CharField(
-        source="company.country.code", help_text="ISO 3166-1 alpha-2 code; empty if unknown."
+        source="company.country.code", read_only=True,
+        help_text="ISO 3166-1 alpha-2 code of the company; empty when unknown.",
     )
     api_url = serializers.SerializerMethodField()
 
@@ -478,7 +514,7 @@ class DealPartySerializer(serializers.ModelSerializer):
         return api_link(self.context, "company", obj.company)
 
 
-class DealEventSerializer(serializers.ModelSerializer):
+class DealEventSerializer(ApiModelSerializer):
     source = serializers.SerializerMethodField()
 
     class Meta:
@@ -490,11 +526,11 @@ class DealEventSerializer(serializers.ModelSerializer):
         return visible_ref(SourceRefSerializer, self.context, obj.source)
 
 
-class DealMeetingSerializer(serializers.ModelSerializer):
+class DealMeetingSerializer(ApiModelSerializer):
     meeting = serializers.CharField(source="meeting.slug", help_text="Slug of the meeting.")
     title = serializers.CharField(source="meeting.title")
     title_ko = serializers.CharField(source="meeting.title_ko")
-    starts_at = serializers.DateTimeField(source="meeting.starts_at")
+    starts_at = OffsetDateTimeField(source="meeting.starts_at")
     api_url = serializers.SerializerMethodField()
     html_url = serializers.SerializerMethodField()
 
@@ -515,6 +551,10 @@ class DealSerializer(MoneyFieldsMixin, RecordSerializer):
     """A deal with its parties, timeline, meetings, project and sources."""
 
     basename = "deal"
+    status = serializers.ChoiceField(
+        choices=DealStatus.choices, allow_blank=True, read_only=True,
+        help_text="The status of the latest event; empty while the deal has no timeline.",
+    )
     parties = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField(help_text="The timeline, oldest first.")
     meetings = serializers.SerializerMethodField()
@@ -605,7 +645,7 @@ class WorkflowFieldsMixin(serializers.Serializer):
         return validated_data.pop("version", None)
 
 
-class RecordWriteSerializer(WorkflowFieldsMixin, serializers.ModelSerializer):
+class RecordWriteSerializer(WorkflowFieldsMixin, ApiModelSerializer):
     """Checks field types, then saves through `services.record_save` (full_clean inside)."""
 
     def create(self, validated_data):
@@ -622,8 +662,17 @@ class RecordWriteSerializer(WorkflowFieldsMixin, serializers.ModelSerializer):
         return services.record_save(record=instance, sources=sources, expected_version=version)
 
 
+class SlugField(serializers.SlugRelatedField):
+    """A related record by slug; anything that cannot be a slug is 'not found', not a crash."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data or len(data) > 200:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:50])
+        return super().to_internal_value(data)
+
+
 def slug_field(queryset, **kwargs):
-    return serializers.SlugRelatedField(slug_field="slug", queryset=queryset, **kwargs)
+    return SlugField(slug_field="slug", queryset=queryset, **kwargs)
 
 
 class SourceWriteSerializer(RecordWriteSerializer):
@@ -803,7 +852,7 @@ class MeetingLinkWriteSerializer(serializers.Serializer):
     )
 
 
-class DealWriteSerializer(WorkflowFieldsMixin, serializers.ModelSerializer):
+class DealWriteSerializer(WorkflowFieldsMixin, ApiModelSerializer):
     """A deal as an editor writes it.
 
     `parties`, `events`, `meetings` and `sources`, when given, replace the deal's whole set;

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 
+from django import forms
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import StreamingHttpResponse
@@ -25,6 +26,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import JSONParser
@@ -161,6 +163,19 @@ class SearchBackend(BaseFilterBackend):
         ]
 
 
+class NullCharacterGuard:
+    """Refuse query parameters with NUL characters: PostgreSQL cannot store or compare them,
+    so they would otherwise surface as a server error deep in a filter."""
+
+    def initial(self, request, *args, **kwargs):
+        bad = sorted({key for key, values in request.query_params.lists()
+                      for value in [key, *values] if "\x00" in value})
+        if bad:
+            raise ValidationError({key.replace("\x00", ""): ["Null characters are not allowed."]
+                                   for key in bad})
+        super().initial(request, *args, **kwargs)
+
+
 def latest(*times):
     times = [t for t in times if t is not None]
     return max(times) if times else None
@@ -198,6 +213,7 @@ class ConditionalGetMixin:
 
 
 class RecordViewSet(
+    NullCharacterGuard,
     ConditionalGetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -406,6 +422,8 @@ class ExchangeRateViewSet(RecordViewSet):
 
     model = ExchangeRate
     load = staticmethod(exchange_rate_queryset)
+    # Rates have no names to search; they are found by currency and date.
+    filter_backends = [DjangoFilterBackend]
     serializer_class = serializers.ExchangeRateSerializer
     write_serializer_class = serializers.ExchangeRateWriteSerializer
     filterset_class = filters.ExchangeRateFilterSet
@@ -439,7 +457,7 @@ class IgnoreAcceptNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class ExportView(APIView):
+class ExportView(NullCharacterGuard, APIView):
     """Every published record as JSON lines, streamed in constant memory."""
 
     permission_classes = [EditorPermissions]
@@ -456,8 +474,6 @@ class ExportView(APIView):
         wanted = request.query_params.getlist("type")
         unknown = [name for name in wanted if name not in EXPORTED]
         if unknown:
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError(
                 {
                     "type": [
@@ -473,9 +489,6 @@ class ExportView(APIView):
         raw = request.query_params.get("updated_since")
         if not raw:
             return None
-        from django import forms
-        from rest_framework.exceptions import ValidationError
-
         try:
             return field.clean(raw)
         except forms.ValidationError as error:
