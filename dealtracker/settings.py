@@ -110,6 +110,25 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Read replicas (comma-separated URLs): reads go to them, and everything in a request after it
+# wrote goes to the primary (dealtracker/db_router.py). See docs/deploy.md.
+REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+for number, url in enumerate(REPLICA_URLS, start=1):
+    DATABASES[f"replica{number}"] = env.db_url_config(url)
+if REPLICA_URLS:
+    DATABASE_ROUTERS = ["dealtracker.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(1, "dealtracker.db_router.PinPrimaryMiddleware")
+# tests/test_db_router.py: a replica alias that is the test database itself (Django's test
+# mirror), so the router can be tested without a second server.
+if env.bool("TEST_REPLICA_MIRROR", default=False):
+    DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# Persistent connections: a connection is reused by the requests a worker serves for this many
+# seconds, instead of a new one (a few milliseconds and a PostgreSQL backend fork) per request.
+# Each gunicorn worker thread holds one per database; size max_connections for that
+# (docs/deploy.md). Health checks drop a connection the server closed before reusing it.
+for _database in DATABASES.values():
+    _database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    _database.setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -165,6 +184,11 @@ else:
 # How long anonymous pages and API answers stay cached; any committed edit refreshes them at
 # once (deals/cache.py). 0 turns the page and API caches off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+
+# The benchmark (`make bench`, bench/run.py) turns this on: it adds the floor endpoint
+# /bench/floor (a constant through the whole middleware stack) and an X-Query-Count header.
+# Never on in production.
+BENCH = env.bool("BENCH", default=False)
 
 LOGIN_URL = "admin:login"
 # The admin can live at another path, so scanners looking for /admin/ find nothing.

@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dealtracker import db_router
 from deals.models import Company
+from dealtracker import db_router
 from tests import factories
 
 ROUTER = ["dealtracker.db_router.PrimaryReplicaRouter"]
