@@ -12,62 +12,16 @@ API and the HTML lists sort alike: missing values last, ties broken by id.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from deals import keyset
 from deals.filters import SortFilter
-
-EMPTY_FLAG = "_sort_empty"
-
-
-@dataclass(frozen=True)
-class SortKey:
-    field: str
-    descending: bool
-    nullable: bool
-
-    def order_by(self, *, backwards: bool = False) -> list:
-        """The ORDER BY for this key, or its exact reverse when paging backwards."""
-        descending = self.descending != backwards
-        terms = []
-        if self.nullable:
-            # Empty values last going forwards: flag False (has a value) sorts first.
-            terms.append(F(EMPTY_FLAG).desc() if backwards else F(EMPTY_FLAG).asc())
-        terms.append(F(self.field).desc() if descending else F(self.field).asc())
-        terms.append("-id" if descending else "id")
-        return terms
-
-    def after(self, position: list, *, backwards: bool = False) -> Q:
-        """Rows strictly after `position` in this order (before it, when going backwards)."""
-        empty, value, pk = position
-        descending = self.descending != backwards
-        beyond = "lt" if descending else "gt"
-        id_beyond = Q(**{f"id__{beyond}": pk})
-        if not self.nullable:
-            return Q(**{f"{self.field}__{beyond}": value}) | (Q(**{self.field: value}) & id_beyond)
-        if empty:
-            same_group = Q(**{EMPTY_FLAG: True})
-            if backwards:
-                # Every row with a value comes before the empty ones.
-                return Q(**{EMPTY_FLAG: False}) | (same_group & id_beyond)
-            return same_group & id_beyond
-        in_values = Q(**{EMPTY_FLAG: False})
-        later = in_values & (
-            Q(**{f"{self.field}__{beyond}": value}) | (Q(**{self.field: value}) & id_beyond)
-        )
-        if backwards:
-            return later
-        return later | Q(**{EMPTY_FLAG: True})
+from deals.keyset import SortKey
 
 
 class KeysetPagination(BasePagination):
@@ -87,8 +41,7 @@ class KeysetPagination(BasePagination):
             field, descending = sort.parse(request.query_params.get("ordering"))
         else:
             field, descending = "id", False
-        nullable = field != "id" and queryset.model._meta.get_field(field).null
-        return SortKey(field=field, descending=descending, nullable=nullable)
+        return SortKey.for_model(queryset.model, field, descending)
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
@@ -109,18 +62,9 @@ class KeysetPagination(BasePagination):
         if raw in (None, ""):
             return None
         try:
-            data = json.loads(base64.urlsafe_b64decode(raw.encode("ascii")).decode("utf-8"))
-            position, backwards = data["p"], bool(data.get("b"))
-            if not (isinstance(position, list) and len(position) == 3):
-                raise ValueError
-            empty, value, pk = position
-            if not isinstance(empty, bool) or not isinstance(pk, int):
-                raise ValueError
-            if value is not None and not isinstance(value, str):
-                raise ValueError
-        except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
+            return keyset.decode(raw)
+        except ValueError:
             raise self.invalid_cursor() from None
-        return position, backwards
 
     def invalid_cursor(self) -> ValidationError:
         return ValidationError(
@@ -135,11 +79,7 @@ class KeysetPagination(BasePagination):
         )
 
     def encode_cursor(self, row, *, backwards: bool) -> str:
-        value = getattr(row, self.key.field)
-        empty = value is None
-        position = [empty, None if empty else str(value), row.pk]
-        raw = json.dumps({"p": position, "b": int(backwards)}, separators=(",", ":"))
-        token = base64.urlsafe_b64encode(raw.encode("utf-8")).decode("ascii")
+        token = keyset.encode(self.key.position_of(row), backwards=backwards)
         return replace_query_param(self.base_url, self.cursor_query_param, token)
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -148,32 +88,13 @@ class KeysetPagination(BasePagination):
         self.key = self.sort_key(queryset, request, view)
         cursor = self.decode_cursor(request)
         backwards = bool(cursor and cursor[1])
-
-        if self.key.nullable:
-            queryset = queryset.annotate(
-                **{
-                    EMPTY_FLAG: Case(
-                        When(**{f"{self.key.field}__isnull": True}, then=Value(True)),
-                        default=Value(False),
-                        output_field=BooleanField(),
-                    )
-                }
-            )
-        queryset = queryset.order_by(*self.key.order_by(backwards=backwards))
-        if cursor:
-            try:
-                queryset = queryset.filter(self.key.after(cursor[0], backwards=backwards))
-            except (DjangoValidationError, ValueError, TypeError):
-                raise self.invalid_cursor() from None
-
         try:
-            rows = list(queryset[: self.page_size + 1])
+            page, more = keyset.page(
+                queryset, self.key, cursor[0] if cursor else None,
+                backwards=backwards, size=self.page_size,
+            )
         except (DjangoValidationError, ValueError, TypeError):
             raise self.invalid_cursor() from None
-        more = len(rows) > self.page_size
-        page = rows[: self.page_size]
-        if backwards:
-            page.reverse()
 
         self.next_link = self.previous_link = None
         if page:

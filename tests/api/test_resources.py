@@ -12,12 +12,14 @@ ALL = pytest.mark.parametrize("resource", list(RESOURCES))
 
 #: Queries an anonymous list may make: the rows, each prefetch, and the table's latest change.
 LIST_QUERY_BOUND = {
-    "deals": 6,
+    # A page that runs past the deals with an announcement date reads the undated ones with a
+    # second indexed query (deals/keyset.py): one more, whatever the number of rows.
+    "deals": 7,
     "companies": 3,
     "people": 2,
     "meetings": 4,
     "projects": 4,
-    "sources": 2,
+    "sources": 3,  # sorted by an optional date too, as deals are
     "exchange-rates": 2,
 }
 
