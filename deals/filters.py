@@ -145,9 +145,12 @@ class SortFilter(filters.ChoiceFilter):
 
     def sort(self, queryset, name, value):
         field, descending = self.parse(value)
+        # Exactly the order the list indexes hold (migration 0005): NULLS LAST only where a
+        # value can be missing, since PostgreSQL will not use a plain index for it otherwise.
+        nulls = {"nulls_last": True} if queryset.model._meta.get_field(field).null else {}
         if descending:
-            return queryset.order_by(F(field).desc(nulls_last=True), "-id")
-        return queryset.order_by(F(field).asc(nulls_last=True), "id")
+            return queryset.order_by(F(field).desc(**nulls), "-id")
+        return queryset.order_by(F(field).asc(**nulls), "id")
 
 
 def search_filter() -> filters.CharFilter:
@@ -193,6 +196,7 @@ class DealFilterSet(RecordFilterSet):
     """Filters for deal lists. Company filters take company slugs, as in /companies/<slug>/."""
 
     status = filters.MultipleChoiceFilter(
+        distinct=False,  # a field of the record itself: no join, nothing to de-duplicate
         choices=DealStatus.choices,
         label=_("Status"),
         help_text=_("Current status; repeat the parameter for several (status=signed&status=mou)."),
@@ -318,6 +322,7 @@ class DealFilterSet(RecordFilterSet):
 
 class CompanyFilterSet(RecordFilterSet):
     kind = filters.MultipleChoiceFilter(
+        distinct=False,  # a field of the record itself: no join, nothing to de-duplicate
         choices=CompanyKind.choices,
         label=_("Kind"),
         help_text=_("Kind of company; repeat the parameter for several."),
@@ -379,6 +384,7 @@ class PersonFilterSet(RecordFilterSet):
 
 class MeetingFilterSet(RecordFilterSet):
     kind = filters.MultipleChoiceFilter(
+        distinct=False,  # a field of the record itself: no join, nothing to de-duplicate
         choices=MeetingKind.choices,
         label=_("Kind"),
         help_text=_("Kind of meeting; repeat the parameter for several."),
@@ -430,11 +436,13 @@ class MeetingFilterSet(RecordFilterSet):
 
 class ProjectFilterSet(RecordFilterSet):
     kind = filters.MultipleChoiceFilter(
+        distinct=False,  # a field of the record itself: no join, nothing to de-duplicate
         choices=ProjectKind.choices,
         label=_("Kind"),
         help_text=_("Kind of project; repeat the parameter for several."),
     )
     status = filters.MultipleChoiceFilter(
+        distinct=False,  # a field of the record itself: no join, nothing to de-duplicate
         choices=ProjectStatus.choices,
         label=_("Status"),
         help_text=_("Project status; repeat the parameter for several."),

@@ -30,10 +30,16 @@ class SortKey:
         nullable = field != "id" and model._meta.get_field(field).null
         return cls(field=field, descending=descending, nullable=nullable)
 
-    def _order(self, descending: bool, *, values: bool) -> list:
+    def _order(self, descending: bool, *, values: bool, backwards: bool) -> list:
+        """ORDER BY for one group: the list's own order (SortFilter's, missing values last)
+        or its exact reverse, so that one b-tree index serves both directions."""
         terms = []
         if values and self.field != "id":
-            terms.append(F(self.field).desc() if descending else F(self.field).asc())
+            nulls = {}
+            if self.nullable:
+                nulls = {"nulls_first": True} if backwards else {"nulls_last": True}
+            field = F(self.field)
+            terms.append(field.desc(**nulls) if descending else field.asc(**nulls))
         terms.append("-id" if descending else "id")
         return terms
 
@@ -74,7 +80,7 @@ def page(queryset, key: SortKey, position: list | None, *, backwards: bool, size
             part = part.filter(**{f"{key.field}__isnull": not values})
         if position is not None and (position[0] == (not values) or not key.nullable):
             part = part.filter(key._beyond(descending, position, values=values))
-        part = part.order_by(*key._order(descending, values=values))
+        part = part.order_by(*key._order(descending, values=values, backwards=backwards))
         rows.extend(part[: want - len(rows)])
         if len(rows) >= want:
             break

@@ -7,18 +7,39 @@ import csv
 from django.http import HttpResponse
 from django.views import View
 from django.views.generic import DetailView
+from django_countries import countries
+from django_countries.fields import Country
 
 from ..filters import DealFilterSet
 from ..models import Company, Deal, ExchangeRate, PartyRole
 from .base import PublishedListView, PublishedMixin
 
+#: Up to this many published companies, the deal filters offer them in drop-down lists; past
+#: it, a field for the company's address name, since a page listing every company three times
+#: would weigh megabytes (and the lists are still reachable from each company's page).
+CHOICES_LIMIT = 300
+
 
 def filter_choices():
-    """The companies and countries a reader can pick in the deal filters (published only)."""
-    companies = list(Company.objects.published().only("slug", "name", "name_ko", "country"))
+    """The companies and countries a reader can pick in the deal filters (published only).
+
+    Companies are None when there are too many to list (see CHOICES_LIMIT); every country is
+    offered then, rather than reading every company to find theirs.
+    """
+    companies = list(
+        Company.objects.published().only("slug", "name", "name_ko", "country")[
+            : CHOICES_LIMIT + 1
+        ]
+    )
+    if len(companies) > CHOICES_LIMIT:
+        return None, all_countries()
     companies.sort(key=lambda c: str(c).casefold())
     countries = sorted({c.country for c in companies if c.country}, key=lambda c: str(c.name))
     return companies, countries
+
+
+def all_countries() -> list[Country]:
+    return sorted((Country(code) for code in countries), key=lambda c: str(c.name))
 
 
 class DealListView(PublishedListView):
