@@ -3,13 +3,15 @@ money with its certainty, and dates with their precision."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pycountry
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
-from django.db import models, router
-from django.db.models import Q
+from django.db import connections, models, router
+from django.db.models import F, Func, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +73,14 @@ class Qualifier(models.TextChoices):
     MORE_THAN = "more_than", _("More than")
 
 
+#: Tables with an indexed search text on PostgreSQL (migration 0005), whose `search_fields`
+#: are, in order, the arguments of the `<table>_search_text` function.
+INDEXED_SEARCH = frozenset({"deals_deal", "deals_company"})
+#: Short terms the `deals_short_grams` index holds: one Hangul syllable, or two letters,
+#: digits or syllables.
+SHORT_GRAM = re.compile(r"^(?:[가-힣]|[0-9a-z가-힣]{2})$")
+
+
 class PublishedQuerySet(models.QuerySet):
     """The read vocabulary every public record shares."""
 
@@ -87,14 +97,35 @@ class PublishedQuerySet(models.QuerySet):
         """Case-insensitive substring match in English and Korean names.
 
         Substring matching finds two-syllable Korean words (삼성) and partial English (hyni).
+        On PostgreSQL, deals and companies match against one indexed lower-cased text of their
+        names (migration 0005): trigrams for terms of three characters or more, and an index of
+        one- and two-character pieces for shorter ones, which trigrams cannot serve.
         """
         query = (query or "").strip()
         if not query:
             return self
+        if self.model._meta.db_table in INDEXED_SEARCH and connections[self.db].vendor == (
+            "postgresql"
+        ):
+            return self._indexed_search(query.lower())
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": query})
         return self.filter(condition)
+
+    def _indexed_search(self, term: str):
+        text = Func(
+            *(F(field) for field in self.search_fields),
+            function=f"{self.model._meta.db_table}_search_text",
+            output_field=models.TextField(),
+        )
+        queryset = self.alias(_search_text=text)
+        if len(term) < 3 and SHORT_GRAM.match(term):
+            grams = Func(text, function="deals_short_grams", output_field=ArrayField(
+                models.TextField()
+            ))
+            queryset = queryset.alias(_search_grams=grams).filter(_search_grams__contains=[term])
+        return queryset.filter(_search_text__contains=term)
 
 
 class Bilingual:

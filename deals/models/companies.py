@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from .base import PublishedQuerySet, Record, names_not_both_empty
 
