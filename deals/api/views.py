@@ -507,7 +507,7 @@ class ExportView(NullCharacterGuard, APIView):
         encoder = JSONEncoder(ensure_ascii=False, separators=(",", ":"))
         for name, queryset, serializer_class in self.querysets(names, since):
             for record in queryset.iterator(chunk_size=EXPORT_CHUNK):
-                data = serializer_class(record, context=context).data
+                data = serializers.represent(context, serializer_class, record)
                 yield encoder.encode({"type": name, "data": data}) + "\n"
 
     @extend_schema(
