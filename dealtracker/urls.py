@@ -20,5 +20,12 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+# The benchmark's floor: a constant answer through the whole middleware stack, so every other
+# endpoint's speed can be given as a share of it. Only with BENCH on (bench/run.py).
+if settings.BENCH:
+    from .views import bench_floor
+
+    urlpatterns.insert(0, path("bench/floor", bench_floor, name="bench-floor"))
+
 # Errors are logged with their trace (dealtracker.request); readers see the page and the id.
 handler500 = "dealtracker.views.server_error"

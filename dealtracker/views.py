@@ -1,6 +1,6 @@
 """Project-level error views."""
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -11,3 +11,8 @@ def server_error(request, template_name="500.html"):
     template = loader.get_template(template_name)
     body = template.render({"request_id": getattr(request, "request_id", "")})
     return HttpResponseServerError(body)
+
+
+def bench_floor(request):
+    """The benchmark's floor (BENCH only): a constant, through every middleware."""
+    return HttpResponse(b"floor\n", content_type="text/plain")

@@ -1,0 +1,404 @@
+"""The benchmark: build (or reuse) the dataset, serve the app with gunicorn as in production,
+drive each endpoint with wrk, and print and save the table.
+
+    make bench                                  # BENCH_DEALS=100000, 10 s an endpoint
+    BENCH_DEALS=1000000 make bench
+    .venv/bin/python bench/run.py --seconds 5 --only "deal list"
+
+Every request goes to 127.0.0.1 only, and each wrk run stops after --seconds. Two phases: the
+page and API caches off, then on (Redis at REDIS_URL, default redis://127.0.0.1:6379/15, which
+is flushed first). A third serves the same deals and companies with Datasette from an SQLite
+export, as a publisher would (immutable database, facet suggestions off, 50 rows a page).
+
+Results: a table on stdout and bench-results/bench-<deals>-<time>.json. Ratios are to the
+floor (a constant answer through the whole middleware stack) of the uncached phase of the same
+run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench-results"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/dealtracker_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--deals", type=int, default=int(os.environ.get("BENCH_DEALS", 100_000)))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 10)))
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--only", action="append", default=[], help="rows whose name has this")
+    parser.add_argument("--phases", default="uncached,cached,datasette")
+    parser.add_argument("--label", default="", help="a note kept in the JSON")
+    parser.add_argument("--export", action="store_true",
+                        help="also stream the full export once and measure the worker's memory")
+    args = parser.parse_args()
+
+    for tool in ("wrk",):
+        if not shutil_which(tool):
+            sys.exit(f"{tool} is missing: apt-get install {tool}")
+    database = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
+    env = base_env(database)
+
+    run([PYTHON, "-m", "dealtracker.ensure_db", database], env)
+    run([PYTHON, "manage.py", "bench_data", "--deals", str(args.deals)], env)
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    urls = json.loads(run([PYTHON, "manage.py", "bench_urls"], env, capture=True))
+    wanted = [name for name in urls if name == "floor" or not args.only
+              or any(part in name for part in args.only)]
+    phases = args.phases.split(",")
+    results: dict = {"rows": [], "machine": machine(), "deals": args.deals,
+                     "seconds": args.seconds, "connections": args.connections,
+                     "workers": args.workers, "label": args.label,
+                     "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    base = f"http://127.0.0.1:{args.port}"
+
+    for phase in ("uncached", "cached"):
+        if phase not in phases:
+            continue
+        phase_env = dict(env)
+        if phase == "cached":
+            phase_env.update(REDIS_URL=redis_url, PAGE_CACHE_SECONDS="300")
+            flush_redis(redis_url)
+        else:
+            phase_env.update(PAGE_CACHE_SECONDS="0")
+        with Gunicorn(phase_env, args.port, args.workers) as server:
+            for name in wanted:
+                row = measure(name, base + urls[name], args, phase)
+                results["rows"].append(row)
+                print_row(row)
+            if phase == "uncached":
+                results["worker_rss_mb"] = server.worker_rss_mb()
+                if args.export:
+                    results["export"] = measure_export(server, base)
+                    results["worker_rss_mb_after_export"] = server.worker_rss_mb()
+
+    if "datasette" in phases:
+        results["rows"].extend(datasette_rows(database, args))
+
+    floor = next((r for r in results["rows"] if r["name"] == "floor"
+                  and r["phase"] == "uncached"), None)
+    for row in results["rows"]:
+        row["ratio_to_floor"] = (
+            round(row["rps"] / floor["rps"], 3) if floor and floor["rps"] else None
+        )
+    RESULTS.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"bench-{args.deals}-{stamp}.json"
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print()
+    print(table(results))
+    print(f"\nSaved {path.relative_to(ROOT)}")
+    return 0
+
+
+# --- plumbing -------------------------------------------------------------------------------
+
+
+def shutil_which(name: str) -> str | None:
+    from shutil import which
+
+    return which(name)
+
+
+def base_env(database: str) -> dict[str, str]:
+    """Production settings, with what plain HTTP on 127.0.0.1 and a load test need."""
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DEBUG")}
+    env.update(
+        DATABASE_URL=database,
+        DEBUG="0",
+        SECRET_KEY=os.environ.get("BENCH_SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
+        BENCH="1",
+        STATIC_MANIFEST="1",
+        # wrk speaks plain HTTP; everything else about production stays on.
+        SECURE_SSL_REDIRECT="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        # The throttles would answer 429 to a load test from one address.
+        API_ANON_RATE="100000000/s",
+        API_ANON_EXPORT_RATE="100000000/s",
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "INFO"),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def run(command: list[str], env: dict, *, capture: bool = False) -> str:
+    result = subprocess.run(command, cwd=ROOT, env=env, check=True, text=True,
+                            stdout=subprocess.PIPE if capture else None)
+    return result.stdout if capture else ""
+
+
+def flush_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+class Gunicorn:
+    """gunicorn with the project's gunicorn.conf.py, on 127.0.0.1, for one phase."""
+
+    def __init__(self, env: dict, port: int, workers: int) -> None:
+        self.env = dict(env, WEB_CONCURRENCY=str(workers), GUNICORN_BIND=f"127.0.0.1:{port}",
+                        GUNICORN_MAX_REQUESTS="0")
+        self.port = port
+        RESULTS.mkdir(exist_ok=True)
+        self.log = open(RESULTS / "gunicorn.log", "a")  # noqa: SIM115 - closed in __exit__
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [str(Path(PYTHON).with_name("gunicorn")), "-c", "gunicorn.conf.py",
+             "dealtracker.wsgi"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2)
+                return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.3)
+        self.__exit__()
+        raise SystemExit("gunicorn did not start; see bench-results/gunicorn.log")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+    def workers(self) -> list[int]:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
+                             capture_output=True, text=True).stdout
+        return [int(pid) for pid in out.split()]
+
+    def worker_rss_mb(self) -> list[float]:
+        sizes = []
+        for pid in self.workers():
+            status = Path(f"/proc/{pid}/status").read_text()
+            match = re.search(r"VmRSS:\s+(\d+) kB", status)
+            if match:
+                sizes.append(round(int(match.group(1)) / 1024, 1))
+        return sizes
+
+
+def fetch(url: str) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def measure(name: str, url: str, args, phase: str) -> dict:
+    status, headers, body = fetch(url)  # warms the worker (and, cached, the cache)
+    fetch(url)
+    status, headers, body = fetch(url)
+    row = {
+        "name": name, "phase": phase, "url": url.split(str(args.port), 1)[-1],
+        "status": status, "bytes": len(body),
+        "queries": int(headers["X-Query-Count"]) if "X-Query-Count" in headers else None,
+        "cache": headers.get("X-Cache", ""),
+        "rps": 0.0, "p50_ms": None, "p99_ms": None, "errors": 0,
+    }
+    if status != 200:
+        return row
+    row.update(wrk(url, args))
+    return row
+
+
+def wrk(url: str, args) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.seconds}s",
+         "--latency", "--timeout", "10s", url],
+        capture_output=True, text=True, timeout=args.seconds + 60,
+    ).stdout
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": latency(out, "50%"),
+        "p99_ms": latency(out, "99%"),
+        "errors": sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+        + sum(int(n) for n in re.findall(r"Socket errors: .*?timeout (\d+)", out)),
+    }
+
+
+def latency(out: str, percentile: str) -> float | None:
+    match = re.search(rf"^\s+{re.escape(percentile)}\s+([\d.]+)(us|ms|s)\b", out, re.M)
+    if not match:
+        return None
+    value, unit = float(match.group(1)), match.group(2)
+    return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+
+def measure_export(server: Gunicorn, base: str) -> dict:
+    """Stream the deals export once; report bytes, seconds and the workers' memory growth."""
+    before = server.worker_rss_mb()
+    started = time.monotonic()
+    size = 0
+    peak = list(before)
+    request = urllib.request.Request(base + "/api/v1/export/?type=deals")
+    with urllib.request.urlopen(request, timeout=7200) as response:
+        while chunk := response.read(1 << 20):
+            size += len(chunk)
+            peak = [max(a, b) for a, b in zip(peak, server.worker_rss_mb(), strict=False)]
+    return {
+        "bytes": size, "seconds": round(time.monotonic() - started, 1),
+        "rss_before_mb": before, "rss_peak_mb": peak,
+        "growth_mb": round(max(p - b for p, b in zip(peak, before, strict=False)), 1),
+    }
+
+
+def machine() -> dict:
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gb": round(int(memory) / 1024**2, 1),
+            "python": platform.python_version(), "kernel": platform.release()}
+
+
+# --- Datasette --------------------------------------------------------------------------------
+
+
+def datasette_rows(database: str, args) -> list[dict]:
+    path = export_sqlite(database, args.deals)
+    port = args.port + 1
+    command = [str(Path(PYTHON).with_name("datasette")), "serve", "--immutable", str(path),
+               "--host", "127.0.0.1", "--port", str(port),
+               "--setting", "suggest_facets", "off", "--setting", "default_page_size", "50"]
+    log = open(RESULTS / "datasette.log", "a")  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
+    rows = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.3)
+        name = path.stem
+        for label, address in (
+            ("Datasette JSON table (50, labels)", f"/{name}/deals.json?_size=50&_labels=on"),
+            ("Datasette HTML table (50, labels)", f"/{name}/deals?_size=50"),
+        ):
+            row = measure(label, base + address, args, "datasette")
+            row["url"] = address
+            rows.append(row)
+            print_row(row)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+    return rows
+
+
+def export_sqlite(database: str, deals: int) -> Path:
+    """The published deals (with supplier and buyer) and companies, as a publisher would put
+    them in SQLite for Datasette; made once per scale."""
+    import psycopg
+
+    path = RESULTS / f"bench_{deals}.db"
+    if path.exists():
+        return path
+    RESULTS.mkdir(exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    target = sqlite3.connect(partial)
+    target.executescript("""
+        CREATE TABLE companies (id INTEGER PRIMARY KEY, slug TEXT, name TEXT, name_ko TEXT,
+                                country TEXT);
+        CREATE TABLE deals (id INTEGER PRIMARY KEY, slug TEXT, title TEXT, title_ko TEXT,
+                            status TEXT, announced_on TEXT, quantity REAL, quantity_unit TEXT,
+                            usd_amount REAL,
+                            supplier_id INTEGER REFERENCES companies(id),
+                            buyer_id INTEGER REFERENCES companies(id));
+    """)
+    with psycopg.connect(database.replace("postgres://", "postgresql://", 1)) as source:
+        rows = source.execute(
+            "SELECT id, slug, name, name_ko, country FROM deals_company "
+            "WHERE publication = 'published'"
+        )
+        target.executemany("INSERT INTO companies VALUES (?, ?, ?, ?, ?)", rows)
+        rows = source.execute("""
+            SELECT d.id, d.slug, d.title, d.title_ko, d.status, d.announced_on::text,
+                   d.quantity::float, d.quantity_unit, d.usd_amount::float,
+                   (SELECT min(company_id) FROM deals_dealparty
+                     WHERE deal_id = d.id AND role = 'supplier'),
+                   (SELECT min(company_id) FROM deals_dealparty
+                     WHERE deal_id = d.id AND role = 'buyer')
+            FROM deals_deal d WHERE d.publication = 'published' ORDER BY d.id
+        """)
+        target.executemany("INSERT INTO deals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    target.executescript("""
+        CREATE INDEX deals_supplier ON deals (supplier_id);
+        CREATE INDEX deals_buyer ON deals (buyer_id);
+        CREATE INDEX deals_announced ON deals (announced_on);
+    """)
+    target.commit()
+    target.close()
+    partial.rename(path)
+    return path
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def print_row(row: dict) -> None:
+    queries = row["queries"] if row["queries"] is not None else "-"
+    print(f"  {row['phase']:9} {row['name'][:34]:34} {row['status']} "
+          f"{row['rps']:9.1f} req/s  p50 {row['p50_ms'] or 0:7.1f} ms  "
+          f"p99 {row['p99_ms'] or 0:7.1f} ms  {queries:>3} q  "
+          f"{row['bytes']:8} B {row['cache']}", flush=True)
+
+
+def table(results: dict) -> str:
+    head = ("| phase | endpoint | req/s | p50 ms | p99 ms | queries | bytes | x floor |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|")
+    lines = [head]
+    for row in results["rows"]:
+        ratio = row.get("ratio_to_floor")
+        status = "" if row["status"] == 200 else f" ({row['status']})"
+        lines.append(
+            f"| {row['phase']} | {row['name']}{status} | {row['rps']:.0f} | "
+            f"{row['p50_ms'] if row['p50_ms'] is not None else '-'} | "
+            f"{row['p99_ms'] if row['p99_ms'] is not None else '-'} | "
+            f"{row['queries'] if row['queries'] is not None else '-'} | {row['bytes']} | "
+            f"{ratio if ratio is not None else '-'} |"
+        )
+    info = results["machine"]
+    lines.append(f"\n{results['deals']:,} deals; {info['cpus']} CPUs ({info['cpu']}), "
+                 f"{info['memory_gb']} GB; wrk {results['connections']} connections, "
+                 f"{results['seconds']} s a row; gunicorn {results['workers']} workers; "
+                 f"worker RSS {results.get('worker_rss_mb')} MB")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
