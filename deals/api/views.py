@@ -54,6 +54,7 @@ from deals.models import (
 
 from . import serializers
 from .access import AnonScopedRateThrottle, EditorPermissions, SignedInRateThrottle, can_see_drafts
+from .caching import AnonymousReadCacheMixin
 from .pagination import KeysetPagination
 from .schema import ApiAutoSchema
 
@@ -213,6 +214,7 @@ class ConditionalGetMixin:
 
 
 class RecordViewSet(
+    AnonymousReadCacheMixin,
     NullCharacterGuard,
     ConditionalGetMixin,
     mixins.ListModelMixin,

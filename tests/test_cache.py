@@ -1,0 +1,180 @@
+"""The page and API caches: on for these tests (Redis at REDIS_URL when set, otherwise local
+memory), and never showing a reader anything older than the last committed edit."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from deals import editorial, models, services
+from deals.api.access import AnonScopedRateThrottle
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CACHE_ON = override_settings(PAGE_CACHE_SECONDS=300)
+
+
+@pytest.fixture(autouse=True)
+def cache_on():
+    cache.clear()
+    with CACHE_ON:
+        yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    return APIClient(HTTP_HOST="localhost")
+
+
+@pytest.fixture
+def deal(db):
+    return factories.make_deal(title="Nvidia supplies Blackwell GPUs", title_ko="블랙웰 공급")
+
+
+def addresses(deal) -> dict[str, str]:
+    return {
+        "deal page": deal.get_absolute_url(),
+        "deal list": "/deals/",
+        "API list": "/api/v1/deals/",
+        "API detail": f"/api/v1/deals/{deal.slug}/",
+        "Atom feed": "/feed/",
+    }
+
+
+def body(response) -> str:
+    return response.content.decode()
+
+
+def get_all(client, api, deal) -> dict:
+    return {
+        name: (api if name.startswith("API") else client).get(address)
+        for name, address in addresses(deal).items()
+    }
+
+
+def test_anonymous_pages_and_api_answers_come_from_the_cache(client, api, deal):
+    first = get_all(client, api, deal)
+    second = get_all(client, api, deal)
+    for name in addresses(deal):
+        assert first[name].status_code == 200, name
+        assert first[name]["X-Cache"] == "miss", name
+        assert second[name]["X-Cache"] == "hit", name
+        assert second[name].content == first[name].content, name
+
+
+def test_a_service_change_shows_at_the_very_next_request(
+    client, api, deal, django_capture_on_commit_callbacks
+):
+    get_all(client, api, deal)
+    get_all(client, api, deal)  # every address now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deal_update(deal=deal, fields={"title": "Nvidia ships GB300 racks"})
+    after = get_all(client, api, deal)
+    for name, response in after.items():
+        assert response["X-Cache"] == "miss", name
+        assert "Nvidia ships GB300 racks" in body(response), name
+        assert "Nvidia supplies Blackwell GPUs" not in body(response), name
+
+
+def test_a_recorded_event_shows_at_once(client, api, deal, django_capture_on_commit_callbacks):
+    get_all(client, api, deal)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deal_record_event(
+            deal=deal, date=dt.date(2025, 11, 20), status=models.DealStatus.SIGNED
+        )
+    assert '"status":"signed"' in body(api.get(f"/api/v1/deals/{deal.slug}/")).replace(" ", "")
+    assert "Signed" in body(client.get("/feed/"))
+
+
+def test_publishing_a_deal_shows_it_everywhere_at_once(
+    client, api, deal, desk_editor, django_capture_on_commit_callbacks
+):
+    draft = factories.make_deal(
+        title="Samsung orders HBM4 tooling", title_ko="삼성 HBM4 장비 주문",
+        publication=models.Publication.DRAFT,
+    )
+    before = get_all(client, api, deal)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    for response in before.values():
+        assert "Samsung orders HBM4 tooling" not in body(response)
+    with django_capture_on_commit_callbacks(execute=True):
+        editorial.record_publish(record=draft, by=desk_editor)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    assert api.get(f"/api/v1/deals/{draft.slug}/").status_code == 200
+    for name in ("deal list", "API list", "Atom feed"):
+        response = get_all(client, api, deal)[name]
+        assert "Samsung orders HBM4 tooling" in body(response), name
+
+
+def test_unpublishing_takes_a_deal_off_at_once(
+    client, api, deal, desk_editor, django_capture_on_commit_callbacks
+):
+    get_all(client, api, deal)
+    with django_capture_on_commit_callbacks(execute=True):
+        editorial.record_unpublish(record=deal, by=desk_editor)
+    assert client.get(deal.get_absolute_url()).status_code == 404
+    assert api.get(f"/api/v1/deals/{deal.slug}/").status_code == 404
+    assert "Nvidia supplies Blackwell GPUs" not in body(client.get("/deals/"))
+    assert "Nvidia supplies Blackwell GPUs" not in body(api.get("/api/v1/deals/"))
+
+
+def test_cached_api_answers_still_count_against_the_throttle(api, deal, monkeypatch):
+    monkeypatch.setattr(
+        AnonScopedRateThrottle, "THROTTLE_RATES",
+        {**AnonScopedRateThrottle.THROTTLE_RATES, "anon": "3/minute"},
+    )
+    statuses = [api.get("/api/v1/deals/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_cached_api_answers_keep_their_validators(api, deal):
+    first = api.get("/api/v1/deals/")
+    second = api.get("/api/v1/deals/")
+    assert second["X-Cache"] == "hit"
+    assert second["ETag"] == first["ETag"]
+    assert second["Last-Modified"] == first["Last-Modified"]
+    assert api.get("/api/v1/deals/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_signed_in_editors_never_get_cached_pages(client, api, deal, editor):
+    get_all(client, api, deal)
+    get_all(client, api, deal)  # cached for anonymous readers
+    client.force_login(editor)
+    for address in ("/deals/", deal.get_absolute_url(), "/feed/"):
+        response = client.get(address)
+        assert response.status_code == 200
+        assert "X-Cache" not in response, address
+    # What editors see is not stored for anonymous readers either.
+    response = client.get("/deals/?status=announced")
+    assert "X-Cache" not in response
+    client.logout()
+    assert client.get("/deals/?status=announced")["X-Cache"] == "miss"
+
+
+def test_token_clients_never_get_cached_api_answers(api, deal, editor_api):
+    api.get("/api/v1/deals/")
+    assert api.get("/api/v1/deals/")["X-Cache"] == "hit"
+    response = editor_api.get("/api/v1/deals/")
+    assert response.status_code == 200
+    assert "X-Cache" not in response
+
+
+def test_a_draft_seen_by_an_editor_never_reaches_the_cache(api, editor_api):
+    draft = factories.make_deal(title="Secret order", publication=models.Publication.DRAFT)
+    assert "Secret order" in body(editor_api.get("/api/v1/deals/"))
+    assert "Secret order" not in body(api.get("/api/v1/deals/"))
+    assert api.get(f"/api/v1/deals/{draft.slug}/").status_code == 404
+
+
+@pytest.fixture
+def editor_api(editor):
+    from rest_framework.authtoken.models import Token
+
+    token, _created = Token.objects.get_or_create(user=editor)
+    client = APIClient(HTTP_HOST="localhost")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
