@@ -1,5 +1,6 @@
 """Public pages: server-rendered, read-only, published records only, in English and Korean."""
 
+from .changes import ChangeLogView
 from .deals import DealCsvView, DealDetailView, DealListView
 from .directory import (
     CompanyDetailView,
@@ -15,6 +16,7 @@ from .directory import (
 from .overview import GraphDataView, GraphView, HomeView, SearchView
 
 __all__ = [
+    "ChangeLogView",
     "CompanyDetailView",
     "CompanyListView",
     "DealCsvView",
