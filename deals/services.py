@@ -252,20 +252,29 @@ def deal_update(
     """Change a deal's fields and, where given, replace its parties, events, meetings, sources.
 
     With `expected_version`, refuses (EditConflict) when someone saved the deal meanwhile.
+    A change of publication state is not a field edit: it goes through the workflow
+    (deals.editorial), with its permission and publish checks, after the other changes.
     """
-    from .editorial import record_next_version
+    from .editorial import record_next_version, record_publish
 
     parts = parts or DealParts()
+    fields = dict(fields)
+    target = fields.pop("publication", deal.publication)
+    if target not in (deal.publication, Publication.PUBLISHED):
+        raise ValidationError(
+            {"publication": _("Send back or withdraw a deal through the review workflow.")}
+        )
     record_next_version(record=deal, expected_version=expected_version)
     for name, value in fields.items():
         setattr(deal, name, value)
-    if deal.publication == Publication.PUBLISHED and not deal.published_at:
-        deal.published_at = timezone.now()
     deal.full_clean()
     deal.save()
     _replace_parts(deal=deal, parts=parts)
     deal_refresh_derived(deal=deal)
-    if deal.publication == Publication.PUBLISHED:
+    if target != deal.publication:
+        record_publish(record=deal, by=by)
+    elif deal.publication == Publication.PUBLISHED:
+        # Still public: the edit must leave it publishable.
         problems = deal_publish_problems(deal=deal)
         if problems:
             raise ValidationError({"publication": problems})

@@ -25,17 +25,21 @@ def test_healthz_answers_without_the_database(client):
     assert response.json() == {"status": "ok"}
 
 
-@pytest.mark.django_db
-def test_readyz_checks_database_and_cache(client):
+@pytest.mark.django_db(databases="__all__")
+def test_readyz_checks_database_and_cache(client, settings):
     response = client.get("/readyz")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
+    # Every configured database is checked, replicas too (tests run with a mirror replica).
+    assert set(body["checks"]) == {f"database:{alias}" for alias in settings.DATABASES} | {
+        "cache"
+    }
     assert body["checks"]["database:default"] == "ok"
     assert body["checks"]["cache"] == "ok"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases="__all__")
 def test_readyz_is_503_when_the_cache_is_down(client):
     broken = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": "redis://127.0.0.1:1/0"}}

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import factory
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from deals import services
 from deals.editorial import record_publish
@@ -596,6 +597,47 @@ def test_deal_created_published_with_supplier_and_buyer_is_published(nvidia, sam
 
 
 # --- Updating --------------------------------------------------------------------------------
+
+
+def test_deal_update_publishes_only_through_the_workflow(nvidia, samsung, source):
+    deal = create(supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)],
+                  source=source)
+    writer = get_user_model().objects.create_user("writer")  # no publish permission
+    title_ko = deal.title_ko
+    before = written()
+
+    with pytest.raises(PermissionDenied):
+        services.deal_update(
+            deal=deal, by=writer,
+            fields={"title_ko": "몰래 공개", "publication": Publication.PUBLISHED},
+        )
+
+    assert written() == before
+    deal.refresh_from_db()
+    assert (deal.publication, deal.title_ko) == (Publication.DRAFT, title_ko)
+
+
+def test_deal_update_cannot_unpublish_by_setting_the_field(nvidia, samsung, source):
+    deal = create(supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)],
+                  source=source, publication=Publication.PUBLISHED)
+    before = written()
+
+    with pytest.raises(ValidationError) as caught:
+        services.deal_update(deal=deal, fields={"publication": Publication.DRAFT})
+
+    assert "workflow" in " ".join(caught.value.message_dict["publication"])
+    assert written() == before
+
+
+def test_deal_update_to_published_runs_the_publish_checks(nvidia, source):
+    deal = create(supplier=nvidia, steps=[(OCT[31], DealStatus.ANNOUNCED)], source=source)
+
+    with pytest.raises(ValidationError) as caught:
+        services.deal_update(deal=deal, fields={"publication": Publication.PUBLISHED})
+
+    assert "buyer" in " ".join(caught.value.message_dict["publication"])
+    deal.refresh_from_db()
+    assert deal.publication == Publication.DRAFT
 
 
 def test_deal_update_replaces_the_parties(nvidia, samsung, hyundai):
