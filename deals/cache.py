@@ -42,6 +42,24 @@ def cache_key(prefix: str, *parts: str) -> str:
     return f"{prefix}:{content_generation()}:{digest}"
 
 
+def cached_for_generation(prefix: str, parts: tuple[str, ...], compute):
+    """`compute()`, kept in the shared cache until the next committed edit.
+
+    For figures that are the same for every reader and cost a scan of a whole table (the home
+    page's totals, a company's totals over its deals): one reader pays after each edit, the
+    rest read them back. Off (computed every time) when settings.DATA_CACHE_SECONDS is 0.
+    """
+    seconds = getattr(settings, "DATA_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return compute()
+    key = cache_key(prefix, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def _invalidate_on_commit(sender, **kwargs) -> None:
     if sender._meta.app_label != "deals":
         return

@@ -184,6 +184,10 @@ else:
 # How long anonymous pages and API answers stay cached; any committed edit refreshes them at
 # once (deals/cache.py). 0 turns the page and API caches off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Figures computed over whole tables (the home page's totals, a company's totals) are kept this
+# long, and likewise refreshed by any committed edit (deals.cache.cached_for_generation). On
+# whenever the page cache is; 0 turns it off (the tests do, through PAGE_CACHE_SECONDS).
+DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=PAGE_CACHE_SECONDS)
 
 # The benchmark (`make bench`, bench/run.py) turns this on: it adds the floor endpoint
 # /bench/floor (a constant through the whole middleware stack) and an X-Query-Count header.
@@ -312,6 +316,18 @@ SPECTACULAR_SETTINGS = {
         "DatePrecisionEnum": "deals.models.DatePrecision",
     },
 }
+
+# Spreadsheet import and export in the admin (django-import-export; deals/resources.py).
+# The largest file an editor may import, in bytes.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Between the preview and the confirmation the upload waits in the cache (Redis when REDIS_URL
+# is set, which every app server shares), never in a file named by the request.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "deals.resources.ImportCacheStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Import needs the model's add permission, export its view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 # The deal models' own settings.
 DEALTRACKER = {

@@ -14,7 +14,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-CACHE_ON = override_settings(PAGE_CACHE_SECONDS=300)
+CACHE_ON = override_settings(PAGE_CACHE_SECONDS=300, DATA_CACHE_SECONDS=300)
 
 
 @pytest.fixture(autouse=True)
@@ -178,3 +178,19 @@ def editor_api(editor):
     client = APIClient(HTTP_HOST="localhost")
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+def test_home_and_company_totals_follow_the_next_edit(
+    client, deal, django_capture_on_commit_callbacks
+):
+    supplier = deal.parties.get(role=models.PartyRole.SUPPLIER).company
+    with override_settings(PAGE_CACHE_SECONDS=0):  # the figures' own cache only
+        home = client.get("/")
+        assert home.context["totals"]["deals"] == 1
+        assert client.get(supplier.get_absolute_url()).context["company"].deals_as_supplier == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            factories.make_deal(supplier=supplier)
+        assert client.get("/").context["totals"]["deals"] == 2
+        page = client.get(supplier.get_absolute_url())
+        assert page.context["company"].deals_as_supplier == 2
+        assert len(page.context["deals_as_supplier"]) == 2

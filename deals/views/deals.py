@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import functools
 
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import DetailView
 from django_countries import countries
@@ -42,6 +44,18 @@ def all_countries() -> list[Country]:
     return sorted((Country(code) for code in countries), key=lambda c: str(c.name))
 
 
+@functools.cache
+def _country_options(codes: tuple[str, ...], language: str) -> list[tuple[str, str]]:
+    """(code, name) pairs in name order. A country's name is a translation lookup each time it
+    is read; with every country in the list that was the page's largest cost, so the pairs are
+    made once per process and language."""
+    return sorted(((code, str(Country(code).name)) for code in codes), key=lambda o: o[1])
+
+
+def country_options(selected: list[Country]) -> list[tuple[str, str]]:
+    return _country_options(tuple(str(c.code) for c in selected), get_language() or "")
+
+
 class DealListView(PublishedListView):
     model = Deal
     queryset_method = "for_lists"
@@ -50,7 +64,9 @@ class DealListView(PublishedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["companies"], context["countries"] = filter_choices()
+        context["companies"], countries_offered = filter_choices()
+        context["countries"] = country_options(countries_offered)
+        context["country_selected"] = (self.request.GET.get("country") or "").strip().upper()
         return context
 
 

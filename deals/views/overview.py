@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .. import formatting
+from ..cache import cached_for_generation
 from ..filters import DealFilterSet
 from ..models import (
     Company,
@@ -40,11 +41,14 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         deals = Deal.objects.published()
+        # Both scan every published deal: kept until the next edit (deals/cache.py).
+        totals, by_status = cached_for_generation(
+            "home-totals", (), lambda: (deals.totals(), deals.count_by_status())
+        )
         context.update(
-            totals=deals.totals(),
+            totals=totals,
             by_status=[
-                (status, DealStatus(status).label, count)
-                for status, count in deals.count_by_status().items()
+                (status, DealStatus(status).label, count) for status, count in by_status.items()
             ],
             latest_events=DealEvent.objects.public()[:10],
             upcoming_meetings=Meeting.objects.published().upcoming(now)[:5],
