@@ -11,7 +11,8 @@ LINTER_SKIPPED := ADD_UNIQUE ALTER_COLUMN CREATE_INDEX CREATE_INDEX_EXCLUSIVE DR
   DROP_INDEX DROP_TABLE NOT_NULL REINDEX RENAME_COLUMN RENAME_TABLE \
   RUNPYTHON_ARGS_NAMING_CONVENTION RUNPYTHON_MODEL_IMPORT RUNPYTHON_MODEL_VARIABLE_NAME
 
-.PHONY: install install-dev run serve migrate story editor test lint check messages clean
+.PHONY: install install-dev install-bench run serve migrate story editor test lint check messages clean \
+  bench soak
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +24,15 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(PIP) install --quiet -e '.[dev]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[bench]'
+	touch $@
+
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+install-bench: $(VENV)/.installed-bench
 
 migrate: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
@@ -58,6 +65,19 @@ test: install-dev
 	  --exclude-migration-tests $(LINTER_SKIPPED) \
 	  --warnings-as-errors RUNPYTHON_REVERSIBLE RUNSQL_REVERSIBLE
 	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## The benchmark (not part of make test): builds or reuses the dataset in its own database
+## (BENCH_DEALS deals, default 100000), serves it with gunicorn, drives every endpoint with wrk
+## for BENCH_SECONDS each, and compares with Datasette. Results in bench-results/.
+BENCH_ARGS ?=
+bench: install-bench
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## Ten minutes (SOAK_SECONDS) of anonymous reads and concurrent editor writes against gunicorn:
+## no 5xx, no lost update, flat worker memory.
+SOAK_ARGS ?=
+soak: install-bench
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS = ROOT / "bench-results"
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/dealtracker_bench"
+SERVER = "postgres://postgres@127.0.0.1:5432/"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 
 
@@ -57,7 +57,7 @@ def main() -> int:
     for tool in ("wrk",):
         if not shutil_which(tool):
             sys.exit(f"{tool} is missing: apt-get install {tool}")
-    database = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    database = os.environ.get("BENCH_DATABASE_URL", SERVER + default_database(args.deals))
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
     env = base_env(database)
 
@@ -71,7 +71,8 @@ def main() -> int:
     results: dict = {"rows": [], "machine": machine(), "deals": args.deals,
                      "seconds": args.seconds, "connections": args.connections,
                      "workers": args.workers, "label": args.label,
-                     "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+                     "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                     "postgresql": postgres_version(database)}
     base = f"http://127.0.0.1:{args.port}"
 
     for phase in ("uncached", "cached"):
@@ -82,12 +83,16 @@ def main() -> int:
             phase_env.update(REDIS_URL=redis_url, PAGE_CACHE_SECONDS="300")
             flush_redis(redis_url)
         else:
-            phase_env.update(PAGE_CACHE_SECONDS="0")
+            # Pages and API answers are built for every request. Whole-table figures (the home
+            # and company totals) stay in the worker's local-memory cache until an edit, as they
+            # would in production: they are data, not pages (deals.cache.cached_for_generation).
+            phase_env.update(PAGE_CACHE_SECONDS="0", DATA_CACHE_SECONDS="3600")
         with Gunicorn(phase_env, args.port, args.workers) as server:
             for name in wanted:
                 row = measure(name, base + urls[name], args, phase)
                 results["rows"].append(row)
                 print_row(row)
+            results[f"worker_rss_mb_{phase}"] = server.worker_rss_mb()
             if phase == "uncached":
                 results["worker_rss_mb"] = server.worker_rss_mb()
                 if args.export:
@@ -114,6 +119,29 @@ def main() -> int:
 
 
 # --- plumbing -------------------------------------------------------------------------------
+
+
+def default_database(deals: int) -> str:
+    """dealtracker_bench at the default scale, dealtracker_bench_1m at a million, and so on:
+    one database per scale, so each dataset is built once and kept."""
+    if deals == 100_000:
+        return "dealtracker_bench"
+    if deals % 1_000_000 == 0:
+        return f"dealtracker_bench_{deals // 1_000_000}m"
+    return f"dealtracker_bench_{deals}"
+
+
+def postgres_version(database: str) -> str:
+    import psycopg
+
+    with psycopg.connect(database.replace("postgres://", "postgresql://", 1)) as connection:
+        return connection.execute("SHOW server_version").fetchone()[0]
+
+
+def load_average() -> float:
+    """The 1-minute load average: other work on the machine shows in it (the brief's shared
+    2-core box runs other test suites), so each row records it."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
 def shutil_which(name: str) -> str | None:
@@ -226,7 +254,9 @@ def measure(name: str, url: str, args, phase: str) -> dict:
     }
     if status != 200:
         return row
+    row["load_before"] = load_average()
     row.update(wrk(url, args))
+    row["load_after"] = load_average()
     return row
 
 
@@ -375,12 +405,12 @@ def print_row(row: dict) -> None:
     print(f"  {row['phase']:9} {row['name'][:34]:34} {row['status']} "
           f"{row['rps']:9.1f} req/s  p50 {row['p50_ms'] or 0:7.1f} ms  "
           f"p99 {row['p99_ms'] or 0:7.1f} ms  {queries:>3} q  "
-          f"{row['bytes']:8} B {row['cache']}", flush=True)
+          f"{row['bytes']:8} B {row['cache']:4} load {row.get('load_after', '-')}", flush=True)
 
 
 def table(results: dict) -> str:
-    head = ("| phase | endpoint | req/s | p50 ms | p99 ms | queries | bytes | x floor |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|")
+    head = ("| phase | endpoint | req/s | p50 ms | p99 ms | queries | bytes | x floor | load |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|")
     lines = [head]
     for row in results["rows"]:
         ratio = row.get("ratio_to_floor")
@@ -390,13 +420,19 @@ def table(results: dict) -> str:
             f"{row['p50_ms'] if row['p50_ms'] is not None else '-'} | "
             f"{row['p99_ms'] if row['p99_ms'] is not None else '-'} | "
             f"{row['queries'] if row['queries'] is not None else '-'} | {row['bytes']} | "
-            f"{ratio if ratio is not None else '-'} |"
+            f"{ratio if ratio is not None else '-'} | {row.get('load_after', '-')} |"
         )
     info = results["machine"]
     lines.append(f"\n{results['deals']:,} deals; {info['cpus']} CPUs ({info['cpu']}), "
                  f"{info['memory_gb']} GB; wrk {results['connections']} connections, "
                  f"{results['seconds']} s a row; gunicorn {results['workers']} workers; "
+                 f"PostgreSQL {results.get('postgresql')}; "
                  f"worker RSS {results.get('worker_rss_mb')} MB")
+    if "export" in results:
+        export = results["export"]
+        lines.append(f"Export: {export['bytes']:,} bytes in {export['seconds']} s; worker RSS "
+                     f"{export['rss_before_mb']} -> peak {export['rss_peak_mb']} MB "
+                     f"(growth {export['growth_mb']} MB)")
     return "\n".join(lines)
 
 

@@ -6,10 +6,12 @@ cursor of page 2,000) are looked up here, with the app's own code, so the driver
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from urllib.parse import urlencode
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from deals.models import Company, Deal
 
@@ -37,6 +39,7 @@ class Command(BaseCommand):
             "filtered+searched list": "/deals/?" + urlencode(filters),
             "list search 삼성 (2 syllables)": "/deals/?" + urlencode({"q": "삼성"}),
             "list search 엔비디아": "/deals/?" + urlencode({"q": "엔비디아"}),
+            "list search AI (2 letters)": "/deals/?" + urlencode({"q": "AI"}),
             "deal page": deal.get_absolute_url(),
             "hub company page": hub.get_absolute_url(),
             "graph data": "/graph/data.json",
@@ -50,9 +53,55 @@ class Command(BaseCommand):
 
 
 def deep_page_url(page: int) -> str:
-    """The address a reader reaches by following "Next" page-1 times from the first page."""
-    try:
-        from deals.keyset import deal_list_cursor
-    except ImportError:  # before keyset pagination: page numbers
-        return f"/deals/?page={page}"
-    return "/deals/?" + urlencode({"cursor": deal_list_cursor((page - 1) * HTML_PAGE)})
+    """The address a reader reaches by following "Next" page-1 times from the first page.
+
+    Built from the cursor of the row before it, then checked against the app itself: the Next
+    link of page `page - 1` must lead exactly here, and the first row here must be row
+    (page - 1) x 25 + 1 of the list (counted with an OFFSET, once).
+    """
+    from deals.keyset import deal_list_cursor
+
+    address = "/deals/?" + urlencode({"cursor": deal_list_cursor((page - 1) * HTML_PAGE)})
+    before = "/deals/?" + urlencode({"cursor": deal_list_cursor((page - 2) * HTML_PAGE)})
+    next_link = _next_link(before)
+    if next_link != address:
+        raise CommandError(f"page {page - 1}'s Next link is {next_link}, not {address}")
+    first = _rows(address)[0]
+    expected = _default_order()[(page - 1) * HTML_PAGE].slug
+    if first != expected:
+        raise CommandError(f"page {page} starts with {first}, not row {(page - 1) * HTML_PAGE + 1}"
+                           f" ({expected})")
+    return address
+
+
+def _get(address: str) -> str:
+    from django.test import Client
+
+    response = Client(HTTP_HOST="127.0.0.1").get(address)
+    if response.status_code != 200:
+        raise CommandError(f"{address} answered {response.status_code}")
+    return response.content.decode()
+
+
+def _next_link(address: str) -> str:
+    match = re.search(r'<a rel="next" href="([^"]+)"', _get(address))
+    if not match:
+        raise CommandError(f"{address} has no Next link")
+    return "/deals/" + html.unescape(match.group(1))
+
+
+def _rows(address: str) -> list[str]:
+    return re.findall(r'<th scope="row"[^>]*><a href="/deals/([^/"]+)/"', _get(address))
+
+
+def _default_order():
+    """The deal list's default order, written out independently of deals/keyset.py."""
+    from django.db.models import F
+
+    from deals.filters import DealFilterSet
+
+    field, descending = DealFilterSet.base_filters["ordering"].parse(None)
+    deals = Deal.objects.published().only("slug")
+    if descending:
+        return deals.order_by(F(field).desc(nulls_last=True), "-id")
+    return deals.order_by(F(field).asc(nulls_last=True), "id")
