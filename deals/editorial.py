@@ -42,10 +42,16 @@ CHILDREN: dict[type[models.Model], list[tuple[type[models.Model], str]]] = {
 }
 
 
-def _save(record: models.Model, reason: str = "") -> None:
-    """Save, with the reason the history should show beside this version."""
+def _save(record: models.Model, reason: str = "", by=None) -> None:
+    """Save, with who made the change and why, for the history beside this version.
+
+    simple-history finds the user of a web request by itself; a service, a command or a test
+    calls these functions outside one, and then only `by` says who it was.
+    """
     if reason:
         record._change_reason = reason
+    if by is not None:
+        record._history_user = by
     record.save()
 
 
@@ -131,14 +137,14 @@ def record_next_version(*, record: Record, expected_version: int | None = None) 
 
 @transaction.atomic
 def record_save_checked(
-    *, record: Record, expected_version: int | None, reason: str = ""
+    *, record: Record, expected_version: int | None, reason: str = "", by=None
 ) -> Record:
     """Save a record's own fields, refusing when it changed since `expected_version`."""
     record_next_version(record=record, expected_version=expected_version)
     if record.is_published and not record.published_at:
         record.published_at = timezone.now()
     record.full_clean()
-    _save(record, reason)
+    _save(record, reason, by)
     return record
 
 
@@ -173,13 +179,16 @@ def _transition(*, record: Record, to: str, by, reason: str, **fields) -> Record
     for name, value in fields.items():
         setattr(record, name, value)
     record.full_clean()
-    _save(record, reason)
+    _save(record, reason, by)
     return record
 
 
 @transaction.atomic
 def record_submit(*, record: Record, by=None, expected_version: int | None = None) -> Record:
     """An editor hands a draft (or a withdrawn record) to the desk for review."""
+    opts = record._meta
+    if by is not None and not by.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        raise PermissionDenied(_("Only editors may submit records for review."))
     if record.publication not in (Publication.DRAFT, Publication.UNPUBLISHED):
         raise ValidationError(
             {"publication": _("Only a draft or an unpublished record can be submitted.")}
@@ -271,15 +280,26 @@ def record_revert(*, record: Record, history_id: int, by=None, reason: str = "")
     old = record.history.filter(history_id=history_id).first()
     if old is None:
         raise ValidationError(_("There is no such version of this record."))
+    # A version is written in several rows: the record, then its child rows and source links
+    # (the admin and the services save them after it), then derived fields. Whichever of its
+    # rows the editor chose, the relations come back as the version had them when complete:
+    # the source links of its last row, the child rows just before the next version began.
+    rows = record.history.order_by("history_date", "history_id")
+    complete = rows.filter(version=old.version, history_date__gte=old.history_date).last()
+    following = rows.filter(history_date__gt=complete.history_date).exclude(
+        version=old.version).first()
+    complete_at = (following.history_date - dt.timedelta(microseconds=1) if following
+                   else timezone.now())
     record_next_version(record=record, expected_version=None)
     for field in _snapshot_fields(type(record)):
         setattr(record, field.attname, getattr(old, field.attname))
     record.full_clean(validate_constraints=False)
     version_label = old.version
-    _save(record, reason or _("Reverted to version %(version)s") % {"version": version_label})
-    _restore_children(record=record, at=old.history_date)
-    if hasattr(old, "sources"):
-        record.sources.set([row.source_id for row in old.sources.all()])
+    _save(record, reason or _("Reverted to version %(version)s") % {"version": version_label},
+          by)
+    _restore_children(record=record, at=complete_at)
+    if hasattr(complete, "sources"):
+        record.sources.set([row.source_id for row in complete.sources.all()])
     if isinstance(record, Deal):
         services.deal_refresh_derived(deal=record)
     return record
@@ -302,15 +322,38 @@ def record_restore(*, model: type[Record], history_id: int, by=None) -> Record:
     record = deletion.instance
     record.version = deletion.version + 1
     record._change_reason = _("Restored after deletion")
+    if by is not None:
+        record._history_user = by
     record.save(force_insert=True)
-    just_before = deletion.history_date - dt.timedelta(microseconds=1)
-    _restore_children(record=record, at=just_before)
-    if hasattr(deletion, "sources"):
-        record.sources.set([row.source_id for row in deletion.sources.all()])
+    # Deleting cascades to the child rows and source links before the record itself goes, so
+    # its deletion row has none: take them from just before the cascade began, and the links
+    # from the row before the deletion.
+    before = model.history.filter(id=deletion.id, history_date__lt=deletion.history_date,
+                                  history_type__in=("+", "~")).order_by("-history_date").first()
+    began = deletion.history_date
+    for child_model, fk in CHILDREN.get(model, []):
+        removed = child_model.history.filter(
+            **{f"{fk}_id": deletion.id}, history_type="-", history_date__lte=began
+        )
+        if before is not None:
+            removed = removed.filter(history_date__gt=before.history_date)
+        first = removed.order_by("history_date").values_list("history_date", flat=True).first()
+        began = min(began, first or began)
+    _restore_children(record=record, at=began - dt.timedelta(microseconds=1))
+    if before is not None and hasattr(before, "sources"):
+        record.sources.set([row.source_id for row in before.sources.all()])
     return record
 
 
 # --- Merging duplicates ---------------------------------------------------------------------
+
+
+def _delete(record: models.Model, reason: str, by=None) -> None:
+    """Delete, with who did it and why in the deletion's history row."""
+    record._change_reason = reason
+    if by is not None:
+        record._history_user = by
+    record.delete()
 
 
 def _add_alias(survivor: Company | Person, duplicate: Company | Person) -> None:
@@ -386,9 +429,9 @@ def company_merge(*, survivor: Company, duplicate: Company, by=None) -> Company:
         if not getattr(survivor, field) and getattr(duplicate, field):
             setattr(survivor, field, getattr(duplicate, field))
     survivor.full_clean()
-    _save(survivor, _("Merged “%(name)s” into this company") % {"name": duplicate})
+    _save(survivor, _("Merged “%(name)s” into this company") % {"name": duplicate}, by)
     duplicate.sources.clear()
-    duplicate.delete()
+    _delete(duplicate, _("Merged into “%(name)s”") % {"name": survivor}, by)
     return survivor
 
 
@@ -412,6 +455,6 @@ def person_merge(*, survivor: Person, duplicate: Person, by=None) -> Person:
     if survivor.company_id is None:
         survivor.company_id = duplicate.company_id
     survivor.full_clean()
-    _save(survivor, _("Merged “%(name)s” into this person") % {"name": duplicate})
-    duplicate.delete()
+    _save(survivor, _("Merged “%(name)s” into this person") % {"name": duplicate}, by)
+    _delete(duplicate, _("Merged into “%(name)s”") % {"name": survivor}, by)
     return survivor

@@ -233,6 +233,8 @@ def deal_create(*, fields: dict, parts: DealParts | None = None, by=None) -> Dea
     parts = parts or DealParts()
     publish = fields.get("publication") == Publication.PUBLISHED
     deal = Deal(**{**fields, "publication": Publication.DRAFT, "published_at": None})
+    if by is not None:
+        deal._history_user = by  # outside a web request, only `by` says who it was
     deal.full_clean()
     deal.save()
     _replace_parts(deal=deal, parts=parts)
@@ -265,6 +267,8 @@ def deal_update(
             {"publication": _("Send back or withdraw a deal through the review workflow.")}
         )
     record_next_version(record=deal, expected_version=expected_version)
+    if by is not None:
+        deal._history_user = by  # outside a web request, only `by` says who it was
     for name, value in fields.items():
         setattr(deal, name, value)
     deal.full_clean()
