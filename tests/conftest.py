@@ -43,3 +43,23 @@ def desk_editor(django_user_model):
 def desk_client(client, desk_editor):
     client.force_login(desk_editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def english_between_requests():
+    """Start every test in English and keep the test's own language English after requests.
+
+    LocaleMiddleware activates the request's language in this thread and leaves it active, so
+    after a /ko/ request `get_absolute_url()` in the test would build Korean addresses.
+    """
+    from django.core.signals import request_finished
+    from django.utils import translation
+
+    def reset(**kwargs):
+        translation.activate("en")
+
+    translation.activate("en")
+    request_finished.connect(reset, dispatch_uid="tests-english")
+    yield
+    request_finished.disconnect(dispatch_uid="tests-english")
+    translation.deactivate()

@@ -132,23 +132,3 @@ DRAFT_WORDS = (
     "비밀 만찬", "Hidden Project", "숨은 프로젝트", "Secret Person", "비밀 인물",
     "Secret memo", "비밀 메모", "secret-deal", "secret-buyer",
 )
-
-
-@pytest.fixture(autouse=True)
-def english_between_requests():
-    """Keep the test's own language English after each request.
-
-    LocaleMiddleware activates the request's language in this thread and leaves it active, so
-    after a /ko/ request `get_absolute_url()` in the test would build Korean addresses.
-    """
-    from django.core.signals import request_finished
-    from django.utils import translation
-
-    def reset(**kwargs):
-        translation.activate("en")
-
-    translation.activate("en")
-    request_finished.connect(reset, dispatch_uid="tests-web-english")
-    yield
-    request_finished.disconnect(dispatch_uid="tests-web-english")
-    translation.deactivate()
