@@ -613,8 +613,9 @@ def race(*saves):
 
 needs_row_locks = pytest.mark.skipif(
     "connection.vendor != 'postgresql'",
-    reason="SQLite has no row locks (SELECT ... FOR UPDATE is a no-op there) and lets one "
-    "writer at a time: two saves cannot overlap, so there is no race to lose",
+    reason="SQLite has no row locks (SELECT ... FOR UPDATE is a no-op): the second of two "
+    "overlapping saves fails with 'database table is locked' instead of waiting and being "
+    "refused as a conflict. Nothing is lost, but there is no conflict to test",
 )
 
 
