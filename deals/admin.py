@@ -2,6 +2,7 @@
 record, and history. Writes with rules go through deals.services, never around them."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +15,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import editorial, services
+from . import editorial, resources, services, spreadsheets
 from .models import (
     Attendance,
     Company,
@@ -316,6 +319,79 @@ class RecordAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/deals/deleted_records.html", context)
 
 
+# --- Import and export (deals/resources.py holds the rules) ------------------------------------
+
+
+class RecordExportMixin(ExportMixin):
+    """Export of the list as it is filtered, to CSV, XLSX or JSON, for anyone who may view it
+    (IMPORT_EXPORT_EXPORT_PERMISSION_CODE)."""
+
+    export_formats = spreadsheets.EXPORT_FORMATS
+
+
+class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
+    """Import of CSV and XLSX files for anyone who may add records
+    (IMPORT_EXPORT_IMPORT_PERMISSION_CODE): a preview of every row, problems named by line and
+    column, then all rows in one transaction as drafts, or none."""
+
+    import_formats = spreadsheets.IMPORT_FORMATS
+    import_form_class = spreadsheets.ImportFileForm
+    import_template_name = "admin/deals/import.html"
+
+    def get_import_context_data(self, **kwargs):
+        return {**super().get_import_context_data(**kwargs),
+                "import_max_bytes": settings.IMPORT_MAX_BYTES}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirmed import rolls back on a bad row too, not only on a crash; a row can turn
+        # bad after the preview when someone adds the same slug meanwhile.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if result is not None:
+            response.context_data["problems"] = resources.import_problems(result)
+        return response
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, spreadsheets.ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except spreadsheets.ImportFileError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self._import_url())
+
+    def process_result(self, result, request):
+        problems = resources.import_problems(result)
+        if problems:
+            self.message_user(
+                request,
+                gettext("Nothing was imported. %(problems)s") % {"problems": " ".join(problems)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self._import_url())
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        self.message_user(
+            request,
+            gettext("Imported %(count)d %(things)s as drafts.") % {
+                "count": result.totals[RowResult.IMPORT_TYPE_NEW],
+                "things": self.opts.verbose_name_plural,
+            },
+            messages.SUCCESS,
+        )
+
+    def _import_url(self) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+
+
 def _money_column(record) -> str:
     if record.amount is None:
         return gettext("undisclosed")
@@ -334,7 +410,8 @@ class SourceLinkedAdmin(RecordAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordAdmin):
+class SourceAdmin(RecordExportMixin, RecordAdmin):
+    resource_classes = [resources.SourceResource]
     list_display = ("__str__", "publisher", "published_on", "language", "url", "publication")
     list_filter = ("publication", "language", "publisher")
     search_fields = ("title", "title_ko", "publisher", "publisher_ko", "url")
@@ -349,7 +426,8 @@ class SourceAdmin(RecordAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(RecordAdmin):
+class ExchangeRateAdmin(RecordExportMixin, RecordAdmin):
+    resource_classes = [resources.ExchangeRateResource]
     list_display = ("currency", "date", "rate", "source", "publication")
     list_filter = ("currency", "publication")
     list_select_related = ("source",)
@@ -382,7 +460,8 @@ class SubsidiaryInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(SourceLinkedAdmin):
+class CompanyAdmin(RecordImportExportMixin, SourceLinkedAdmin):
+    resource_classes = [resources.CompanyResource]
     list_display = ("name", "name_ko", "kind", "country", "parent", "publication", "updated_at")
     list_filter = ("publication", "kind", "country")
     list_select_related = ("parent",)
@@ -401,7 +480,8 @@ class CompanyAdmin(SourceLinkedAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(RecordAdmin):
+class PersonAdmin(RecordExportMixin, RecordAdmin):
+    resource_classes = [resources.PersonResource]
     list_display = ("name", "name_ko", "title", "company", "publication")
     list_filter = ("publication",)
     list_select_related = ("company",)
@@ -464,7 +544,8 @@ class DealMeetingInline(admin.TabularInline):
 
 
 @admin.register(Deal)
-class DealAdmin(SourceLinkedAdmin):
+class DealAdmin(RecordImportExportMixin, SourceLinkedAdmin):
+    resource_classes = [resources.DealResource]
     list_display = (
         "title", "parties_column", "quantity_column", "value_column", "status", "announced_on",
         "publication",
@@ -541,7 +622,8 @@ class MeetingDealInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SourceLinkedAdmin):
+class MeetingAdmin(RecordImportExportMixin, SourceLinkedAdmin):
+    resource_classes = [resources.MeetingResource]
     list_display = ("title", "title_ko", "kind", "starts_at", "city", "country", "publication")
     list_filter = ("publication", "kind", "country")
     list_select_related = ("parent",)
@@ -571,7 +653,8 @@ class ProjectPartyInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SourceLinkedAdmin):
+class ProjectAdmin(RecordImportExportMixin, SourceLinkedAdmin):
+    resource_classes = [resources.ProjectResource]
     list_display = ("name", "name_ko", "kind", "status", "city", "country", "budget_column",
                     "publication")
     list_filter = ("publication", "kind", "status", "country")

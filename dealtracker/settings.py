@@ -317,6 +317,19 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Spreadsheet import and export in the admin (django-import-export; deals/resources.py and
+# deals/spreadsheets.py).
+# The largest file an editor may import, in bytes.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Between the preview and the confirmation the upload waits in the cache (Redis when REDIS_URL
+# is set, which every app server shares), never in a file named by the request.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "deals.spreadsheets.ImportCacheStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Import needs the model's add permission, export its view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+
 # The deal models' own settings.
 DEALTRACKER = {
     # ISO 4217 code that money is converted to for totals and comparisons.
