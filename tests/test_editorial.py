@@ -15,7 +15,6 @@ from django.db import connection
 from django.forms import MultiWidget
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -31,15 +30,6 @@ DESK_ONLY = "Only desk editors may publish, unpublish or revert."
 
 
 # --- Helpers --------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """A request to /ko/ leaves Korean active in this thread; messages here are checked in
-    English."""
-    translation.activate("en")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
