@@ -214,11 +214,12 @@ def snapshot(rows, *, at: dt.datetime) -> list[models.Model]:
             kept = []
             for row in children[child.attr].get(record.id, []):
                 _set_ref(row, child.parent_fk, record)
+                complete = True
                 for name in child.refs:
-                    target = _related_model(child.model, name)
-                    _set_ref(row, name, ref(target, getattr(row, f"{name}_id")))
-                if all(getattr(row, name) is not None or child.model._meta.get_field(name).null
-                       for name in child.refs):
+                    related = ref(_related_model(child.model, name), getattr(row, f"{name}_id"))
+                    _set_ref(row, name, related)
+                    complete &= related is not None or child.model._meta.get_field(name).null
+                if complete:
                     kept.append(row)
             cache[child.attr] = _cached(child.model, sorted(kept, key=child.order))
         if spec["sources"]:

@@ -7,7 +7,14 @@ from django.views.decorators.csrf import requires_csrf_token
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
-    """The 500 page, with the request id a reader can quote; it touches no database."""
+    """The 500 page, with the request id a reader can quote; it touches no database.
+
+    Under /api/ it is the API's JSON error instead (a crash outside a view, in a middleware).
+    """
+    if request.path.startswith("/api/"):
+        from deals.api.exceptions import server_error_response
+
+        return server_error_response(request)
     template = loader.get_template(template_name)
     body = template.render({"request_id": getattr(request, "request_id", "")})
     return HttpResponseServerError(body)

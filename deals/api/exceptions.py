@@ -1,8 +1,11 @@
 """One JSON error shape for every API failure, from a bad field to an unexpected crash.
 
-    {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"amount": ["…"]}}}
+    {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"amount": ["…"]},
+               "request_id": "4f6c…"}}
 
 `fields` is present (and may be empty) on every error, so clients can read it unconditionally.
+`request_id` is the X-Request-ID of the request (dealtracker.middleware), for a client to quote
+when it reports a problem: the log line of the request carries the same id.
 Nested fields are named with dots: `parties.0.company`. Errors that belong to no single field
 are under `non_field_errors`.
 """
@@ -24,6 +27,18 @@ from rest_framework.views import exception_handler
 logger = logging.getLogger(__name__)
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+
+
+class PreconditionFailed(exceptions.APIException):
+    """If-Match named a version of the record that is no longer the current one."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The record changed since the version your If-Match names.")
+    default_code = "precondition_failed"
+
+    def __init__(self, detail=None, code=None, *, etag: str | None = None):
+        super().__init__(detail, code)
+        self.etag = etag
 
 
 class Conflict(exceptions.APIException):
@@ -71,13 +86,23 @@ def first_code(detail) -> str | None:
     return codes if isinstance(codes, str) else None
 
 
-def error_body(*, status_code: int, code: str, message: str, fields=None) -> dict:
+def request_id_of(request) -> str:
+    """The id the request middleware gave this request (the log's id when there is none)."""
+    from dealtracker.middleware import current_request_id
+
+    return getattr(request, "request_id", None) or current_request_id.get()
+
+
+def error_body(
+    *, status_code: int, code: str, message: str, fields=None, request_id: str = ""
+) -> dict:
     return {
         "error": {
             "status": status_code,
             "code": code,
             "message": message,
             "fields": fields or {},
+            "request_id": request_id,
         }
     }
 
@@ -98,18 +123,12 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
+    request_id = request_id_of(context.get("request"))
     response = exception_handler(exc, context)
     if response is None:
         # Not an API exception: log it with its traceback, answer without one.
         logger.exception("Unhandled error in the API", exc_info=exc)
-        return JsonResponse(
-            error_body(
-                status_code=500,
-                code="server_error",
-                message=_("Something went wrong on our side. It has been logged."),
-            ),
-            status=500,
-        )
+        return server_error_response(context.get("request"))
 
     if isinstance(exc, exceptions.ValidationError):
         fields = flatten_fields(exc.detail)
@@ -127,9 +146,22 @@ def api_exception_handler(exc, context):
             "Authorization: Token <your token>."
         )
     response.data = error_body(
-        status_code=response.status_code, code=code, message=message, fields=fields
+        status_code=response.status_code, code=code, message=message, fields=fields,
+        request_id=request_id,
     )
+    if getattr(exc, "etag", None):
+        response["ETag"] = exc.etag  # the current version, for a client to read and retry
     return response
+
+
+def server_error_response(request) -> JsonResponse:
+    body = error_body(
+        status_code=500,
+        code="server_error",
+        message=_("Something went wrong on our side. It has been logged."),
+        request_id=request_id_of(request),
+    )
+    return JsonResponse(body, status=500)
 
 
 def not_found(request, *args, **kwargs):
@@ -139,4 +171,6 @@ def not_found(request, *args, **kwargs):
         message = _("There is no API endpoint at this address. Did you mean %(path)s/ ?") % {
             "path": request.path
         }
-    return JsonResponse(error_body(status_code=404, code="not_found", message=message), status=404)
+    body = error_body(status_code=404, code="not_found", message=message,
+                      request_id=request_id_of(request))
+    return JsonResponse(body, status=404)

@@ -79,7 +79,11 @@ class KeysetPagination(BasePagination):
         )
 
     def encode_cursor(self, row, *, backwards: bool) -> str:
-        token = keyset.encode(self.key.position_of(row), backwards=backwards)
+        position = self.key.position_of(row)
+        # The record's id, not the row's primary key: rows of a list `?as_of=` a moment are
+        # historical rows, whose primary key is the history id.
+        position[2] = row.id
+        token = keyset.encode(position, backwards=backwards)
         return replace_query_param(self.base_url, self.cursor_query_param, token)
 
     def paginate_queryset(self, queryset, request, view=None):

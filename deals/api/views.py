@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 
 from django import forms
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -26,7 +28,8 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import JSONParser
@@ -36,7 +39,9 @@ from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
 from deals import filters
+from deals.editorial import record_lock, version_changes
 from deals.filters import UpdatedSinceFilter
+from deals.history import published_as_of, published_versions, snapshot
 from deals.models import (
     Attendance,
     Company,
@@ -52,9 +57,10 @@ from deals.models import (
     Source,
 )
 
-from . import serializers
+from . import history, serializers
 from .access import AnonScopedRateThrottle, EditorPermissions, SignedInRateThrottle, can_see_drafts
 from .caching import AnonymousReadCacheMixin
+from .exceptions import PreconditionFailed
 from .pagination import KeysetPagination
 from .schema import ApiAutoSchema
 
@@ -182,10 +188,33 @@ def latest(*times):
     return max(times) if times else None
 
 
+#: The record's own `version` in a detail body: its first `"version":` key, since a record's
+#: own fields come before its nested references (which have no version), and a `"` inside a
+#: string value is always escaped.
+BODY_VERSION = re.compile(rb'"version":\s*(\d+)')
+ETAG_VERSION = re.compile(r'^"(\d+)-')
+DETAIL_ACTIONS = ("retrieve", "create", "update", "partial_update")
+
+
+def representation_etag(content: bytes, *, detail: bool) -> str:
+    """A strong ETag of a response body; a record's starts with its version: `"7-ab12…"`."""
+    digest = hashlib.sha256(content).hexdigest()[:40]
+    match = BODY_VERSION.search(content) if detail else None
+    return f'"{int(match[1])}-{digest}"' if match else f'"{digest}"'
+
+
+def shown(value) -> str:
+    return "(empty)" if value in (None, "") else str(value)
+
+
 class ConditionalGetMixin:
     """ETag and Last-Modified on every successful GET, and 304 when the client is up to date.
 
-    The ETag hashes the body, so it changes exactly when the response does. Last-Modified is
+    The ETag hashes the body, so it changes exactly when the response does: when the record,
+    its parties, timeline or sources change, and also when a related record it shows (a
+    company's name) does. A record's ETag begins with its version, so that a stale If-Match
+    can be told what changed since (see RecordViewSet.update). Writes answer with the ETag of
+    the record as saved. Last-Modified is
     the latest `updated_at` among the records shown (and, for lists, in the whole table, so
     that a record leaving the list also moves it). Prefer If-None-Match; If-Modified-Since works
     to the second.
@@ -199,12 +228,19 @@ class ConditionalGetMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Authorization", "Cookie"])
+        detail = getattr(self, "action", None) in DETAIL_ACTIONS
+        if request.method in ("POST", "PUT", "PATCH") and detail and response.status_code in (
+            200, 201
+        ):
+            response.render()
+            response["ETag"] = representation_etag(response.content, detail=True)
+            return response
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         if getattr(response, "streaming", False):
             return response
         response.render()
-        etag = f'"{hashlib.sha256(response.content).hexdigest()[:40]}"'
+        etag = representation_etag(response.content, detail=detail)
         response["ETag"] = etag
         stamp = None
         if self.last_modified is not None:
@@ -240,6 +276,8 @@ class RecordViewSet(
     model = None
     load = None  # one of the *_queryset functions above
     write_serializer_class = None
+    #: Whether `?as_of=` is offered (HistoryViewSet: records with a public history).
+    has_history = False
 
     def drafts_visible(self) -> bool:
         return can_see_drafts(self.request, self.model)
@@ -257,7 +295,21 @@ class RecordViewSet(
             return self.write_serializer_class
         return self.serializer_class
 
+    def as_of(self):
+        """The moment `?as_of=` names, or None for the present."""
+        raw = self.request.query_params.get(history.AS_OF)
+        if raw is None or not self.has_history:
+            return None
+        return history.parse_as_of(raw)
+
+    def as_of_response(self, response, at):
+        response.data[history.AS_OF] = history.as_of_text(at)
+        return response
+
     def list(self, request, *args, **kwargs):
+        at = self.as_of()
+        if at is not None:
+            return self.list_as_of(request, at)
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         table = self.model.objects.aggregate(latest=Max("updated_at"))["latest"]
@@ -266,9 +318,35 @@ class RecordViewSet(
         return self.get_paginated_response(serializer.data)
 
     def retrieve(self, request, *args, **kwargs):
+        at = self.as_of()
+        if at is not None:
+            return self.retrieve_as_of(request, at, slug=kwargs["slug"])
         instance = self.get_object()
         self.last_modified = self.record_last_modified(instance)
         return Response(self.serializer_class(instance, context=self.get_serializer_context()).data)
+
+    def as_of_context(self):
+        # The past is shown as readers saw it, to editors too: published records only.
+        return {**self.get_serializer_context(), "drafts": False}
+
+    def list_as_of(self, request, at):
+        rows = history.as_of_rows(self, request, at)
+        records = snapshot(self.paginate_queryset(rows), at=at)
+        self.last_modified = latest(*(self.record_last_modified(o) for o in records))
+        serializer = self.serializer_class(records, many=True, context=self.as_of_context())
+        return self.as_of_response(self.get_paginated_response(serializer.data), at)
+
+    def retrieve_as_of(self, request, at, *, slug):
+        row = (
+            published_as_of(self.model, at).filter(slug=slug)
+            .order_by("-history_date", "-history_id").first()
+        )
+        if row is None:
+            raise NotFound(f"No record with this slug was published at {history.AS_OF}.")
+        (record,) = snapshot([row], at=at)
+        self.last_modified = self.record_last_modified(record)
+        data = self.serializer_class(record, context=self.as_of_context()).data
+        return self.as_of_response(Response(data), at)
 
     def write(self, request, instance=None, *, partial=False, status_code=status.HTTP_200_OK):
         serializer = self.write_serializer_class(
@@ -286,34 +364,127 @@ class RecordViewSet(
         return self.write(request, status_code=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
-        return self.write(request, self.get_object(), partial=kwargs.get("partial", False))
+        partial = kwargs.get("partial", False)
+        instance = self.get_object()
+        wanted = request.headers.get("If-Match")
+        if wanted is None:
+            return self.write(request, instance, partial=partial)
+        with transaction.atomic():
+            # Locked until the write commits: nobody saves between the check and the write.
+            record_lock(record=instance, expected_version=None)
+            current = self.get_queryset().get(pk=instance.pk)
+            self.check_if_match(wanted, current)
+            return self.write(request, current, partial=partial)
+
+    def current_etag(self, record) -> str:
+        """The ETag a GET of the record would answer this client with now."""
+        data = self.serializer_class(record, context=self.get_serializer_context()).data
+        content = JSONRenderer().render(data, "application/json", {"request": self.request})
+        return representation_etag(content, detail=True)
+
+    def check_if_match(self, wanted: str, record) -> None:
+        """412, writing nothing, unless If-Match names the record as it is now (or is `*`)."""
+        etag = self.current_etag(record)
+        tags = parse_etags(wanted)
+        if "*" in tags or etag in tags:
+            return
+        message = (
+            "The record changed since the version your If-Match names; nothing was written. "
+            "Read it again (its ETag is in this response's ETag header) and make your change "
+            "on that."
+        )
+        named = [int(m[1]) for tag in tags if (m := ETAG_VERSION.match(tag))]
+        if named and named[0] != record.version:
+            changes = version_changes(record=record, since_version=named[0])
+            changed = "; ".join(f"{c.field}: {shown(c.old)} → {shown(c.new)}" for c in changes)
+            message += (
+                f" You had version {named[0]}; it is now version {record.version}. Changed "
+                f"meanwhile: {changed or 'its parties, timeline, meetings or sources'}."
+            )
+        elif named:
+            message += (
+                f" The version is the same ({record.version}), but what the record shows "
+                "changed: its parties, timeline, sources, or a related record's name."
+            )
+        raise PreconditionFailed(message, etag=etag)
 
 
-def document(resource: str, serializer, write_serializer):
+class HistoryViewSet(RecordViewSet):
+    """A record type with a public past: `?as_of=` on its list and records, and /history/."""
+
+    has_history = True
+
+    @action(detail=True, methods=["get"], url_path="history")
+    def history(self, request, *args, **kwargs):
+        """The record's published versions, newest first, with what changed in each."""
+        queryset = visible(self.model.objects.all(), self.drafts_visible())
+        record = get_object_or_404(queryset, slug=kwargs["slug"])
+        self.check_object_permissions(request, record)
+        page, following, before = history.page_of(
+            published_versions(record), request, self.paginator
+        )
+        context = {**self.get_serializer_context(), "basename": self.basename}
+        results = history.versions_json(record, page, context)
+        return Response({"next": following, "previous": before, "results": results})
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description="The ETag of the record as you read it. When it is no longer the current one "
+    "the write is refused with 412, writing nothing, and the message says what changed "
+    "meanwhile. Without it, the `version` field in the body guards the write (409).",
+)
+
+
+def document(resource: str, serializer, write_serializer, *, past: bool = True):
     """The schema of one resource's operations: what each returns, and what it takes."""
-    return extend_schema_view(
-        list=extend_schema(summary=f"List {resource}", responses=serializer),
-        retrieve=extend_schema(summary=f"One of the {resource}, by slug", responses=serializer),
-        create=extend_schema(
+    as_of = [history.AS_OF_PARAMETER] if past else []
+    views = {
+        "list": extend_schema(summary=f"List {resource}", responses=serializer,
+                              parameters=as_of),
+        "retrieve": extend_schema(summary=f"One of the {resource}, by slug",
+                                  responses=serializer, parameters=as_of),
+        "create": extend_schema(
             summary=f"Add to {resource} (editors, with a token)",
             request=write_serializer,
             responses={201: serializer},
         ),
-        update=extend_schema(
+        "update": extend_schema(
             summary=f"Replace one of the {resource} (editors)",
             request=write_serializer,
             responses=serializer,
+            parameters=[IF_MATCH],
         ),
-        partial_update=extend_schema(
+        "partial_update": extend_schema(
             summary=f"Change some fields of one of the {resource} (editors)",
             request=write_serializer,
             responses=serializer,
+            parameters=[IF_MATCH],
         ),
-    )
+    }
+    if past:
+        views["history"] = extend_schema(
+            summary=f"The published versions of one of the {resource}, newest first",
+            description="Each version readers saw: when, its version number, what changed "
+            "since the previous published version (public fields with old and new values; "
+            "parties, timeline steps, meetings, attendance and sources added or removed), and "
+            "a link to the record as of that moment. Drafts and editors' notes never appear.",
+            responses=history.VersionPageSerializer,
+            filters=False,
+            parameters=[
+                OpenApiParameter("cursor", OpenApiTypes.STR,
+                                 description="Opaque position from a next or previous link."),
+                OpenApiParameter("page_size", OpenApiTypes.INT,
+                                 description="Versions per page, 50 by default, at most 500."),
+            ],
+        )
+    return extend_schema_view(**views)
 
 
 @document("deals", serializers.DealSerializer, serializers.DealWriteSerializer)
-class DealViewSet(RecordViewSet):
+class DealViewSet(HistoryViewSet):
     """Deals: who supplies what to whom, how much, how certain, and when each step happened."""
 
     model = Deal
@@ -337,7 +508,7 @@ class DealViewSet(RecordViewSet):
 
 
 @document("companies", serializers.CompanySerializer, serializers.CompanyWriteSerializer)
-class CompanyViewSet(RecordViewSet):
+class CompanyViewSet(HistoryViewSet):
     """Companies, groups and government bodies that supply, buy, invest or take part."""
 
     model = Company
@@ -355,7 +526,7 @@ class CompanyViewSet(RecordViewSet):
 
 
 @document("people", serializers.PersonSerializer, serializers.PersonWriteSerializer)
-class PersonViewSet(RecordViewSet):
+class PersonViewSet(HistoryViewSet):
     """People who attend meetings or speak for a company."""
 
     model = Person
@@ -369,7 +540,7 @@ class PersonViewSet(RecordViewSet):
 
 
 @document("meetings", serializers.MeetingSerializer, serializers.MeetingWriteSerializer)
-class MeetingViewSet(RecordViewSet):
+class MeetingViewSet(HistoryViewSet):
     """Summits, dinners, signings and calls where deals were discussed, announced or signed."""
 
     model = Meeting
@@ -388,7 +559,7 @@ class MeetingViewSet(RecordViewSet):
 
 
 @document("projects", serializers.ProjectSerializer, serializers.ProjectWriteSerializer)
-class ProjectViewSet(RecordViewSet):
+class ProjectViewSet(HistoryViewSet):
     """Data centers, AI factories and programmes that chips and money flow into."""
 
     model = Project
@@ -406,7 +577,7 @@ class ProjectViewSet(RecordViewSet):
 
 
 @document("sources", serializers.SourceSerializer, serializers.SourceWriteSerializer)
-class SourceViewSet(RecordViewSet):
+class SourceViewSet(HistoryViewSet):
     """Reports, releases and filings that the facts rest on."""
 
     model = Source
@@ -417,13 +588,15 @@ class SourceViewSet(RecordViewSet):
 
 
 @document(
-    "exchange rates", serializers.ExchangeRateSerializer, serializers.ExchangeRateWriteSerializer
+    "exchange rates", serializers.ExchangeRateSerializer, serializers.ExchangeRateWriteSerializer,
+    past=False,
 )
 class ExchangeRateViewSet(RecordViewSet):
     """Units of a currency per US dollar on a day, as editors recorded them."""
 
     model = ExchangeRate
     load = staticmethod(exchange_rate_queryset)
+    has_history = False
     # Rates have no names to search; they are found by currency and date.
     filter_backends = [DjangoFilterBackend]
     serializer_class = serializers.ExchangeRateSerializer

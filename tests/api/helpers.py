@@ -108,13 +108,15 @@ def export_lines(response) -> list[dict]:
 
 
 def assert_error(response, status: int, *fields: str):
-    """The one error shape, with the status and (for 400) each named field."""
+    """The one error shape, with the status, the request id and (for 400) each named field."""
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     error = response.json()["error"]
     assert error["status"] == status
     assert error["code"] and error["message"]
     assert isinstance(error["fields"], dict)
+    # The id a client quotes when it reports the problem: the one in the header and the log.
+    assert error["request_id"] and error["request_id"] == response["X-Request-ID"]
     for field in fields:
         assert field in error["fields"], (field, error["fields"])
         assert all(isinstance(m, str) and m for m in error["fields"][field])

@@ -17,8 +17,8 @@ KST = dt.timezone(dt.timedelta(hours=9))
 
 
 def kst(day: int, hour: int, minute: int = 0) -> dt.datetime:
-    """A moment in October 2025, Seoul time."""
-    return dt.datetime(2025, 10, day, hour, minute, tzinfo=KST)
+    """A moment in Seoul time, `day` counted from 1 October 2025 (32 is 1 November)."""
+    return dt.datetime(2025, 10, 1, hour, minute, tzinfo=KST) + dt.timedelta(days=day - 1)
 
 
 @contextmanager
