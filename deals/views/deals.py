@@ -12,6 +12,7 @@ from django.views.generic import DetailView
 from django_countries import countries
 from django_countries.fields import Country
 
+from ..cache import cached_for_generation
 from ..filters import DealFilterSet
 from ..models import Company, Deal, ExchangeRate, PartyRole
 from .base import PublishedListView, PublishedMixin
@@ -26,34 +27,35 @@ def filter_choices():
     """The companies and countries a reader can pick in the deal filters (published only).
 
     Companies are None when there are too many to list (see CHOICES_LIMIT); every country is
-    offered then, rather than reading every company to find theirs.
+    offered then, rather than reading every company to find theirs. Countries come as codes.
+    The same for every reader until the next edit, so kept in the cache (deals/cache.py) per
+    language.
     """
+    return cached_for_generation("deal-filter-choices", (get_language() or "",), _filter_choices)
+
+
+def _filter_choices():
     companies = list(
         Company.objects.published().only("slug", "name", "name_ko", "country")[
             : CHOICES_LIMIT + 1
         ]
     )
     if len(companies) > CHOICES_LIMIT:
-        return None, all_countries()
+        return None, tuple(country.code for country in countries)
     companies.sort(key=lambda c: str(c).casefold())
-    countries = sorted({c.country for c in companies if c.country}, key=lambda c: str(c.name))
-    return companies, countries
-
-
-def all_countries() -> list[Country]:
-    return sorted((Country(code) for code in countries), key=lambda c: str(c.name))
+    return companies, tuple(sorted({str(c.country.code) for c in companies if c.country}))
 
 
 @functools.cache
 def _country_options(codes: tuple[str, ...], language: str) -> list[tuple[str, str]]:
-    """(code, name) pairs in name order. A country's name is a translation lookup each time it
-    is read; with every country in the list that was the page's largest cost, so the pairs are
-    made once per process and language."""
     return sorted(((code, str(Country(code).name)) for code in codes), key=lambda o: o[1])
 
 
-def country_options(selected: list[Country]) -> list[tuple[str, str]]:
-    return _country_options(tuple(str(c.code) for c in selected), get_language() or "")
+def country_options(codes: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(code, name) pairs in name order, for country codes. A country's name is a translation
+    lookup each time it is read, which with every country offered was the list page's largest
+    cost; the pairs are made once per process and language."""
+    return _country_options(codes, get_language() or "")
 
 
 class DealListView(PublishedListView):
