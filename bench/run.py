@@ -89,7 +89,8 @@ def main() -> int:
             phase_env.update(PAGE_CACHE_SECONDS="0", DATA_CACHE_SECONDS="3600")
         with Gunicorn(phase_env, args.port, args.workers) as server:
             for name in wanted:
-                row = measure(name, base + urls[name], args, phase)
+                row = measure(name, base + urls[name], args, phase,
+                              cpu=lambda: server.workers() + postgres_backends(database))
                 results["rows"].append(row)
                 print_row(row)
             results[f"worker_rss_mb_{phase}"] = server.worker_rss_mb()
@@ -107,6 +108,12 @@ def main() -> int:
     for row in results["rows"]:
         row["ratio_to_floor"] = (
             round(row["rps"] / floor["rps"], 3) if floor and floor["rps"] else None
+        )
+        # The same ratio from CPU cost: what share of the floor's rate the endpoint would reach
+        # on the same cores with nothing else running.
+        row["cpu_ratio_to_floor"] = (
+            round(floor["cpu_ms"] / row["cpu_ms"], 3)
+            if floor and floor.get("cpu_ms") and row.get("cpu_ms") else None
         )
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -241,7 +248,14 @@ def fetch(url: str) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def measure(name: str, url: str, args, phase: str) -> dict:
+def measure(name: str, url: str, args, phase: str, cpu=None) -> dict:
+    """One row: the answer once (status, bytes, queries), then wrk for `args.seconds`.
+
+    `cpu` lists the processes that serve the endpoint (gunicorn workers and their PostgreSQL
+    backends); their CPU time over the wrk run, divided by the requests answered, is the cost of
+    one request. On a machine others share, req/s swings with their load; CPU per request does
+    not, so it is the better measure of what an endpoint costs (and of its ratio to the floor).
+    """
     status, headers, body = fetch(url)  # warms the worker (and, cached, the cache)
     fetch(url)
     status, headers, body = fetch(url)
@@ -255,9 +269,40 @@ def measure(name: str, url: str, args, phase: str) -> dict:
     if status != 200:
         return row
     row["load_before"] = load_average()
+    before = cpu_seconds(cpu()) if cpu else None
     row.update(wrk(url, args))
+    if cpu and row["requests"]:
+        spent = cpu_seconds(cpu())
+        total = sum(spent.get(pid, 0) - before.get(pid, 0) for pid in spent)
+        row["cpu_ms"] = round(total * 1000 / row["requests"], 2)
     row["load_after"] = load_average()
     return row
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """User plus system CPU seconds of each process, from /proc/<pid>/stat."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
+def postgres_backends(database: str) -> list[int]:
+    """The PostgreSQL server processes of the clients connected to the bench database (the
+    gunicorn workers keep theirs open: CONN_MAX_AGE)."""
+    import psycopg
+
+    with psycopg.connect(database.replace("postgres://", "postgresql://", 1)) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [row[0] for row in rows]
 
 
 def wrk(url: str, args) -> dict:
@@ -268,6 +313,7 @@ def wrk(url: str, args) -> dict:
     ).stdout
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "p50_ms": latency(out, "50%"),
         "p99_ms": latency(out, "99%"),
         "errors": sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
@@ -338,7 +384,8 @@ def datasette_rows(database: str, args) -> list[dict]:
             ("Datasette JSON table (50, labels)", f"/{name}/deals.json?_size=50&_labels=on"),
             ("Datasette HTML table (50, labels)", f"/{name}/deals?_size=50"),
         ):
-            row = measure(label, base + address, args, "datasette")
+            row = measure(label, base + address, args, "datasette",
+                          cpu=lambda: [process.pid])
             row["url"] = address
             rows.append(row)
             print_row(row)
@@ -404,13 +451,15 @@ def print_row(row: dict) -> None:
     queries = row["queries"] if row["queries"] is not None else "-"
     print(f"  {row['phase']:9} {row['name'][:34]:34} {row['status']} "
           f"{row['rps']:9.1f} req/s  p50 {row['p50_ms'] or 0:7.1f} ms  "
-          f"p99 {row['p99_ms'] or 0:7.1f} ms  {queries:>3} q  "
+          f"p99 {row['p99_ms'] or 0:7.1f} ms  cpu {row.get('cpu_ms') or 0:6.2f} ms  "
+          f"{queries:>3} q  "
           f"{row['bytes']:8} B {row['cache']:4} load {row.get('load_after', '-')}", flush=True)
 
 
 def table(results: dict) -> str:
-    head = ("| phase | endpoint | req/s | p50 ms | p99 ms | queries | bytes | x floor | load |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    head = ("| phase | endpoint | req/s | p50 ms | p99 ms | CPU ms/req | queries | bytes "
+            "| x floor (req/s) | x floor (CPU) | load |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     lines = [head]
     for row in results["rows"]:
         ratio = row.get("ratio_to_floor")
@@ -419,8 +468,10 @@ def table(results: dict) -> str:
             f"| {row['phase']} | {row['name']}{status} | {row['rps']:.0f} | "
             f"{row['p50_ms'] if row['p50_ms'] is not None else '-'} | "
             f"{row['p99_ms'] if row['p99_ms'] is not None else '-'} | "
+            f"{row.get('cpu_ms', '-')} | "
             f"{row['queries'] if row['queries'] is not None else '-'} | {row['bytes']} | "
-            f"{ratio if ratio is not None else '-'} | {row.get('load_after', '-')} |"
+            f"{ratio if ratio is not None else '-'} | {row.get('cpu_ratio_to_floor') or '-'} | "
+            f"{row.get('load_after', '-')} |"
         )
     info = results["machine"]
     lines.append(f"\n{results['deals']:,} deals; {info['cpus']} CPUs ({info['cpu']}), "
