@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch
 from django.dispatch import receiver
@@ -153,6 +154,9 @@ class RecordResource(resources.ModelResource):
     name_column = "name"
     #: Foreign keys an export reads, loaded with the list instead of once a row.
     export_related: tuple[str, ...] = ()
+    #: Exported columns that an import reads too, by hand (the others set by the system are
+    #: exported only).
+    read_on_import: tuple[str, ...] = ()
 
     class Meta:
         import_id_fields = ("slug",)
@@ -172,6 +176,11 @@ class RecordResource(resources.ModelResource):
             field.widget = ChoiceWidget(django_field.choices)
         return field
 
+    def get_user_visible_fields(self):
+        # The columns the import page lists: those an import reads.
+        return [field for field in self.get_import_fields()
+                if not field.readonly or field.column_name in self.read_on_import]
+
     # Import, around the rows
 
     def import_data(self, dataset, **kwargs):
@@ -182,6 +191,13 @@ class RecordResource(resources.ModelResource):
             return super().import_data(dataset, **kwargs)
 
     def before_import(self, dataset, **kwargs):
+        # A refused file's rows are not read at all (the library would go on to them).
+        self._refused = True
+        if len(dataset) > settings.IMPORT_MAX_ROWS:
+            raise ValidationError(gettext(
+                "This file has %(rows)d rows; up to %(limit)d can be imported at once. Split it "
+                "into smaller files."
+            ) % {"rows": len(dataset), "limit": settings.IMPORT_MAX_ROWS})
         self._lines_by_slug: dict[str, int] = {}
         self._source_slugs: set[str] = set()
         dataset.headers = [text_of(header).lower() for header in dataset.headers or []]
@@ -192,13 +208,14 @@ class RecordResource(resources.ModelResource):
                 gettext("Unknown columns: %(unknown)s. The columns are: %(known)s.")
                 % {"unknown": ", ".join(unknown), "known": ", ".join(self.get_export_order())}
             )
+        self._refused = False
         if "slug" not in dataset.headers and len(dataset):
             dataset.append_col([""] * len(dataset), header="slug")
         # Slugs the file gives are not made up for another row.
         self._given_slugs = {text_of(slug) for slug in dataset["slug"]} if len(dataset) else set()
 
     def import_row(self, row, instance_loader, **kwargs):
-        if not any(text_of(value) for value in row.values()):
+        if self._refused or not any(text_of(value) for value in row.values()):
             skipped = self.get_row_result_class()()
             skipped.import_type = RowResult.IMPORT_TYPE_SKIP
             return skipped
@@ -351,6 +368,7 @@ class DealResource(RecordResource):
     sources = SourcesField()
     name_column = "title"
     export_related = ("project",)
+    read_on_import = ("status", "status_on")
 
     class Meta:
         model = Deal

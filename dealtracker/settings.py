@@ -321,6 +321,9 @@ SPECTACULAR_SETTINGS = {
 # deals/spreadsheets.py).
 # The largest file an editor may import, in bytes.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# The most rows one import may hold: the preview checks every row in the request, so a larger
+# file would outlast the server's request timeout.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
 # Between the preview and the confirmation the upload waits in the cache (Redis when REDIS_URL
 # is set, which every app server shares), never in a file named by the request.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "deals.spreadsheets.ImportCacheStorage"

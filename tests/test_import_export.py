@@ -261,9 +261,9 @@ def test_an_existing_slug_is_refused_instead_of_overwriting(editor_client, compa
 def test_unknown_column_is_named(editor_client, companies):
     content = "title,kind,supplier\nTypo,mou,nvidia\n"
     preview = _preview(editor_client, "deal", "deals.csv", content)
-    problems = _problems(preview)
-    assert problems[0].startswith("Unknown columns: supplier.")
-    assert "suppliers" in problems[0]
+    [problem] = _problems(preview)
+    assert problem.startswith("Unknown columns: supplier.")
+    assert "suppliers" in problem
     assert not models.Deal.objects.exists()
 
 
@@ -417,6 +417,16 @@ def test_oversize_upload_is_refused(editor_client, settings):
     assert preview.context.get("confirm_form") is None
 
 
+def test_too_many_rows_are_refused_before_any_is_checked(editor_client, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    content = "name,kind\n" + "".join(f"Company {n},other\n" for n in range(3))
+    preview = _preview(editor_client, "company", "c.csv", content)
+    assert _problems(preview) == [
+        "This file has 3 rows; up to 2 can be imported at once. Split it into smaller files."
+    ]
+    assert not models.Company.objects.exists()
+
+
 def _zip(names) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -475,7 +485,9 @@ def test_import_page_explains_the_file(editor_client):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Every row becomes a new draft" in text
-    assert "suppliers" in text
+    # The columns an import reads are listed; those the system sets are not.
+    assert "suppliers, buyers, partners, investors, governments, sources, status, status_on" in text
+    assert "usd_amount" not in text
 
 
 def test_changelists_offer_import_and_export(editor_client):
