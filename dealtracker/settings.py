@@ -325,7 +325,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # file would outlast the server's request timeout.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
 # Between the preview and the confirmation the upload waits in the cache (Redis when REDIS_URL
-# is set, which every app server shares), never in a file named by the request.
+# is set, which every app server shares), never in a file named by the request. Without Redis
+# each gunicorn worker has its own cache, and a confirmation that reaches another worker than
+# its preview is asked to upload the file again: production wants REDIS_URL (docs/deploy.md).
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "deals.spreadsheets.ImportCacheStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Import needs the model's add permission, export its view permission.
