@@ -79,3 +79,17 @@ def test_an_unexpected_crash_is_a_json_500_without_a_trace(api, monkeypatch, pub
     error = assert_error(response, 500)
     assert "secret" not in response.content.decode()
     assert error["code"] == "server_error"
+
+
+def test_a_crash_outside_the_view_is_a_json_500_with_the_request_id(api, monkeypatch):
+    from dealtracker.middleware import AnonymousPageCacheMiddleware
+
+    def boom(self, request):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(AnonymousPageCacheMiddleware, "_cacheable_request", boom)
+    api.raise_request_exception = False
+    response = api.get("/api/v1/deals/", HTTP_X_REQUEST_ID="reader-report-0042")
+    error = assert_error(response, 500)
+    assert error["request_id"] == "reader-report-0042"
+    assert "secret" not in response.content.decode()

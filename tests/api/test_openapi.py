@@ -38,3 +38,21 @@ def test_docs_pages_load_their_assets_from_this_site(api, path):
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+
+
+def test_schema_documents_as_of_history_if_match_and_request_id(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+    for resource in ("deals", "companies", "people", "meetings", "projects", "sources"):
+        for path in (f"/api/v1/{resource}/", f"/api/v1/{resource}/{{slug}}/"):
+            assert "as_of" in {p["name"] for p in paths[path]["get"]["parameters"]}, path
+        assert f"/api/v1/{resource}/{{slug}}/history/" in paths
+        for method in ("put", "patch"):
+            operation = paths[f"/api/v1/{resource}/{{slug}}/"][method]
+            assert {"name": "If-Match", "in": "header"}.items() <= next(
+                p for p in operation["parameters"] if p["name"] == "If-Match"
+            ).items()
+            assert "412" in operation["responses"]
+    assert "/api/v1/exchange-rates/{slug}/history/" not in paths
+    error = schema["components"]["schemas"]["ErrorDetail"]
+    assert "request_id" in error["required"]
