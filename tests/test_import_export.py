@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -468,6 +469,14 @@ def test_confirm_refuses_a_file_name_it_did_not_make(editor_client, companies):
             "format": "0", "resource": "0"}
     done = editor_client.post(url, data, follow=True)
     assert "This import cannot be found. Upload the file again." in done.content.decode()
+    assert not models.Deal.objects.exists()
+
+
+def test_confirm_after_the_held_file_expired_asks_for_it_again(editor_client, companies):
+    preview = _preview(editor_client, "deal", "deals.csv", _deals_csv(*GOOD_ROWS))
+    cache.clear()  # an hour later, or a restart, or another worker's local cache
+    done = _confirm(editor_client, "deal", preview, follow=True)
+    assert "The uploaded file is no longer held" in done.content.decode()
     assert not models.Deal.objects.exists()
 
 
