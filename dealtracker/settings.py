@@ -174,7 +174,8 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its redis-py client (see deals/cache.py).
+            "BACKEND": "deals.cache.ReusingRedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "dealtracker",
         }
