@@ -52,6 +52,8 @@ def main() -> int:
     parser.add_argument("--label", default="", help="a note kept in the JSON")
     parser.add_argument("--export", action="store_true",
                         help="also stream the full export once and measure the worker's memory")
+    parser.add_argument("--export-seconds", type=int, default=0,
+                        help="stop reading the export after this long (0: read it all)")
     args = parser.parse_args()
 
     for tool in ("wrk",):
@@ -97,7 +99,7 @@ def main() -> int:
             if phase == "uncached":
                 results["worker_rss_mb"] = server.worker_rss_mb()
                 if args.export:
-                    results["export"] = measure_export(server, base)
+                    results["export"] = measure_export(server, base, args.export_seconds)
                     results["worker_rss_mb_after_export"] = server.worker_rss_mb()
 
     if "datasette" in phases:
@@ -256,9 +258,10 @@ def measure(name: str, url: str, args, phase: str, cpu=None) -> dict:
     one request. On a machine others share, req/s swings with their load; CPU per request does
     not, so it is the better measure of what an endpoint costs (and of its ratio to the floor).
     """
-    status, headers, body = fetch(url)  # warms the worker (and, cached, the cache)
-    fetch(url)
-    status, headers, body = fetch(url)
+    # Warm every worker (and, cached, the cache) before reading the steady state's query count:
+    # sync workers take connections in no fixed order.
+    for _ in range(2 * args.workers + 2):
+        status, headers, body = fetch(url)
     row = {
         "name": name, "phase": phase, "url": url.split(str(args.port), 1)[-1],
         "status": status, "bytes": len(body),
@@ -329,19 +332,27 @@ def latency(out: str, percentile: str) -> float | None:
     return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
 
 
-def measure_export(server: Gunicorn, base: str) -> dict:
-    """Stream the deals export once; report bytes, seconds and the workers' memory growth."""
+def measure_export(server: Gunicorn, base: str, limit: int = 0) -> dict:
+    """Stream the deals export once; report bytes, deals, seconds and the workers' memory
+    growth. With `limit`, stop after that many seconds (the rate then tells the full time)."""
     before = server.worker_rss_mb()
     started = time.monotonic()
-    size = 0
+    size = lines = 0
     peak = list(before)
+    complete = True
     request = urllib.request.Request(base + "/api/v1/export/?type=deals")
     with urllib.request.urlopen(request, timeout=7200) as response:
         while chunk := response.read(1 << 20):
             size += len(chunk)
+            lines += chunk.count(b"\n")
             peak = [max(a, b) for a, b in zip(peak, server.worker_rss_mb(), strict=False)]
+            if limit and time.monotonic() - started > limit:
+                complete = False
+                break
+    seconds = time.monotonic() - started
     return {
-        "bytes": size, "seconds": round(time.monotonic() - started, 1),
+        "complete": complete, "deals": lines, "deals_per_second": round(lines / seconds, 1),
+        "bytes": size, "seconds": round(seconds, 1),
         "rss_before_mb": before, "rss_peak_mb": peak,
         "growth_mb": round(max(p - b for p, b in zip(peak, before, strict=False)), 1),
     }
@@ -481,7 +492,9 @@ def table(results: dict) -> str:
                  f"worker RSS {results.get('worker_rss_mb')} MB")
     if "export" in results:
         export = results["export"]
-        lines.append(f"Export: {export['bytes']:,} bytes in {export['seconds']} s; worker RSS "
+        lines.append(f"Export{'' if export.get('complete', True) else ' (stopped early)'}: "
+                     f"{export.get('deals', '?'):,} deals, "
+                     f"{export['bytes']:,} bytes in {export['seconds']} s; worker RSS "
                      f"{export['rss_before_mb']} -> peak {export['rss_peak_mb']} MB "
                      f"(growth {export['growth_mb']} MB)")
     return "\n".join(lines)
