@@ -331,7 +331,7 @@ class RecordExportMixin(ExportMixin):
 
 class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
     """Import of CSV and XLSX files for anyone who may add records
-    (IMPORT_EXPORT_IMPORT_PERMISSION_CODE): a preview of every row, problems named by line and
+    (IMPORT_EXPORT_IMPORT_PERMISSION_CODE): a preview of every row, problems named by row and
     column, then all rows in one transaction as drafts, or none."""
 
     import_formats = spreadsheets.IMPORT_FORMATS

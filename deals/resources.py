@@ -222,13 +222,13 @@ class RecordResource(resources.ModelResource):
         return super().import_row(row, instance_loader, **kwargs)
 
     def before_import_row(self, row, **kwargs):
-        line = kwargs.get("row_number", 0) + 1  # the header is line 1
+        line = kwargs.get("row_number", 0) + 1  # the header is row 1
         slug = text_of(row.get("slug"))
         if not slug:
             slug = row["slug"] = self._new_slug(row)
         if slug in self._lines_by_slug:
             raise ValidationError({"slug": gettext(
-                "The slug “%(slug)s” is also on line %(line)d of this file."
+                "The slug “%(slug)s” is also in row %(line)d of this file."
             ) % {"slug": slug, "line": self._lines_by_slug[slug]}})
         self._lines_by_slug[slug] = line
 
@@ -529,12 +529,12 @@ def _plain(error) -> str:
 
 
 def import_problems(result) -> list[str]:
-    """Every reason an import cannot go ahead, one sentence each, naming the line of the file
-    (the header is line 1) and the column."""
+    """Every reason an import cannot go ahead, one sentence each, naming the row as a
+    spreadsheet numbers it (the header is row 1) and the column."""
     problems = [_plain(error.error) for error in result.base_errors]
     for row in result.error_rows:
         problems += [
-            gettext("Line %(line)d: %(problem)s")
+            gettext("Row %(line)d: %(problem)s")
             % {"line": row.number + 1, "problem": _plain(error.error)}
             for error in row.errors
         ]
@@ -542,11 +542,11 @@ def import_problems(result) -> list[str]:
         for column, messages in row.error_dict.items():
             for message in messages:
                 if column == NON_FIELD_ERRORS:
-                    problems.append(gettext("Line %(line)d: %(problem)s")
+                    problems.append(gettext("Row %(line)d: %(problem)s")
                                     % {"line": row.number + 1, "problem": message})
                 else:
                     problems.append(
-                        gettext("Line %(line)d, column “%(column)s”: %(problem)s")
+                        gettext("Row %(line)d, column “%(column)s”: %(problem)s")
                         % {"line": row.number + 1, "column": column, "problem": message}
                     )
     return problems

@@ -17,6 +17,7 @@ import zoneinfo
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
+import tablib
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,17 +57,32 @@ def decode_csv(data: bytes) -> str:
 
 class CSV(base_formats.CSV):
     """CSV that finds its own encoding on import, and writes UTF-8 with a BOM on export so that
-    Excel shows Korean text instead of mojibake."""
+    Excel shows Korean text instead of mojibake.
+
+    Read here rather than by tablib, which drops blank lines (so every later row would be named
+    by the wrong number) and refuses a row with more cells than the header without saying which.
+    """
 
     def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = decode_csv(in_stream)
+        text = decode_csv(in_stream) if isinstance(in_stream, bytes) else in_stream
         try:
-            return super().create_dataset(in_stream, **kwargs)
+            rows = list(csv.reader(io.StringIO(text, newline="")))
         except csv.Error as error:
             raise ImportFileError(
                 gettext("This CSV file cannot be read: %(problem)s") % {"problem": error}
             ) from error
+        if not rows:
+            return tablib.Dataset()
+        headers, width = rows[0], len(rows[0])
+        dataset = tablib.Dataset(headers=headers)
+        for number, row in enumerate(rows[1:], start=2):
+            if any(cell.strip() for cell in row[width:]):
+                raise ImportFileError(gettext(
+                    "Row %(row)d has %(cells)d cells, more than the %(columns)d columns the "
+                    "first row names. A cell that holds a comma needs quotes around it."
+                ) % {"row": number, "cells": len(row), "columns": width})
+            dataset.append((row + [""] * width)[:width])
+        return dataset
 
     def export_data(self, dataset, **kwargs):
         return "\ufeff" + super().export_data(dataset, **kwargs)

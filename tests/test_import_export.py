@@ -1,6 +1,6 @@
 """Import and export in the admin (deals/resources.py): files go through the real preview and
 confirm views; every row arrives as a draft with its history, or nothing is written; problems
-name the line and the column; Korean survives UTF-8, CP949 and XLSX both ways; uploads are
+name the row and the column; Korean survives UTF-8, CP949 and XLSX both ways; uploads are
 checked for size and type; exports keep Korean intact."""
 
 import datetime as dt
@@ -205,20 +205,20 @@ BAD_ROWS = {
 
 
 @pytest.mark.parametrize("case", BAD_ROWS)
-def test_one_bad_row_is_named_by_line_and_column_and_nothing_is_written(
+def test_one_bad_row_is_named_by_row_and_column_and_nothing_is_written(
     editor_client, companies, case
 ):
     bad_row, column, words = BAD_ROWS[case]
     before = _counts()
 
-    # Line 1 is the header, lines 2 and 3 are good, line 4 is bad.
+    # Row 1 is the header, rows 2 and 3 are good, row 4 is bad.
     preview = _preview(editor_client, "deal", "deals.csv", _deals_csv(*GOOD_ROWS, bad_row))
 
     assert preview.status_code == 200
     assert preview.context.get("confirm_form") is None
     problems = _problems(preview)
     assert len(problems) == 1, problems
-    assert problems[0].startswith(f"Line 4, column “{column}”:"), problems
+    assert problems[0].startswith(f"Row 4, column “{column}”:"), problems
     assert words in problems[0]
     assert problems[0] in preview.content.decode().replace("&quot;", '"')
     assert _counts() == before
@@ -236,7 +236,7 @@ def test_problems_read_in_korean_for_a_korean_reader(companies):
     assert "같은 거래의 공급사이자 구매사일 수 없습니다" in problem
 
 
-def test_the_same_slug_twice_in_a_file_names_the_other_line(editor_client, companies):
+def test_the_same_slug_twice_in_a_file_names_the_other_row(editor_client, companies):
     rows = (",Twin,쌍둥이 1,mou,,,,,,,,,,,,,,,", ",Twin,쌍둥이 2,mou,,,,,,,,,,,,,,,")
     preview = _preview(editor_client, "deal", "deals.csv", _deals_csv(*rows))
     # Generated slugs never collide; a slug written twice does.
@@ -244,7 +244,7 @@ def test_the_same_slug_twice_in_a_file_names_the_other_line(editor_client, compa
     rows = ("twin,Twin,쌍둥이 1,mou,,,,,,,,,,,,,,,", "twin,Twin,쌍둥이 2,mou,,,,,,,,,,,,,,,")
     preview = _preview(editor_client, "deal", "deals.csv", _deals_csv(*rows))
     assert _problems(preview) == [
-        "Line 3, column “slug”: The slug “twin” is also on line 2 of this file."
+        "Row 3, column “slug”: The slug “twin” is also in row 2 of this file."
     ]
 
 
@@ -253,7 +253,7 @@ def test_an_existing_slug_is_refused_instead_of_overwriting(editor_client, compa
     row = "already-here,Overwrite attempt,덮어쓰기,mou,,,,,,,undisclosed,,,,,,,,draft"
     preview = _preview(editor_client, "deal", "deals.csv", _deals_csv(row))
     [problem] = _problems(preview)
-    assert problem.startswith("Line 2, column “slug”: A deal with the slug “already-here”")
+    assert problem.startswith("Row 2, column “slug”: A deal with the slug “already-here”")
     published.refresh_from_db()
     assert published.title == "Published deal"
     assert published.publication == models.Publication.PUBLISHED
@@ -276,6 +276,25 @@ def test_blank_lines_are_skipped_not_reported(editor_client, companies):
     assert models.Deal.objects.count() == 2
 
 
+def test_rows_keep_their_spreadsheet_numbers_past_a_blank_line(editor_client, companies):
+    bad = ",Ghost deal,유령 거래,mou,,,,,,,undisclosed,,,nvidia,no-such-company,,,,"
+    content = DEAL_HEADER + GOOD_ROWS[0] + "\n\n" + bad + "\n"
+    preview = _preview(editor_client, "deal", "deals.csv", content)
+    assert [p.split(",")[0] for p in _problems(preview)] == ["Row 4"]
+
+
+def test_an_unquoted_comma_is_named_by_row(editor_client, companies):
+    # Korean titles often list companies with commas: 삼성, SK 공급.
+    content = "title,title_ko,kind\nFine,좋음,mou\nSupply,삼성, SK 공급,mou\n"
+    preview = _preview(editor_client, "deal", "deals.csv", content)
+    [error] = preview.context["form"].errors["import_file"]
+    assert error == (
+        "Row 3 has 4 cells, more than the 3 columns the first row names. A cell that holds a "
+        "comma needs quotes around it."
+    )
+    assert not models.Deal.objects.exists()
+
+
 def test_a_row_that_turns_bad_after_the_preview_rolls_back_the_whole_import(editor_client):
     content = "slug,name,name_ko,kind\nhanwha,Hanwha,한화,conglomerate\nlg,LG,엘지,conglomerate\n"
     preview = _preview(editor_client, "company", "회사.csv", content)
@@ -288,7 +307,7 @@ def test_a_row_that_turns_bad_after_the_preview_rolls_back_the_whole_import(edit
 
     text = done.content.decode()
     assert "Nothing was imported." in text
-    assert "Line 3, column “slug”" in text
+    assert "Row 3, column “slug”" in text
     assert not models.Company.objects.filter(slug="hanwha").exists()
     assert _counts() == before
 
@@ -371,8 +390,8 @@ def test_xlsx_bad_cell_is_named(editor_client):
     ])
     preview = _preview(editor_client, "project", "p.xlsx", content)
     problems = _problems(preview)
-    assert "Line 3, column “gpu_count”: “1.5” is not a whole number." in problems
-    assert any(p.startswith("Line 3, column “target_date”:") for p in problems), problems
+    assert "Row 3, column “gpu_count”: “1.5” is not a whole number." in problems
+    assert any(p.startswith("Row 3, column “target_date”:") for p in problems), problems
     assert not models.Project.objects.exists()
 
 
@@ -400,8 +419,8 @@ def test_meeting_with_unknown_time_zone_and_bad_boolean_is_refused(editor_client
     )
     preview = _preview(editor_client, "meeting", "m.csv", content)
     problems = _problems(preview)
-    assert any(p.startswith("Line 2, column “timezone”:") for p in problems), problems
-    assert "Line 2, column “time_known”: “maybe” is not yes or no." in problems
+    assert any(p.startswith("Row 2, column “timezone”:") for p in problems), problems
+    assert "Row 2, column “time_known”: “maybe” is not yes or no." in problems
     assert not models.Meeting.objects.exists()
 
 
