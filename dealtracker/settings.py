@@ -334,7 +334,6 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Import needs the model's add permission, export its view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 # The deal models' own settings.
 DEALTRACKER = {

@@ -395,6 +395,15 @@ def test_xlsx_bad_cell_is_named(editor_client):
     assert not models.Project.objects.exists()
 
 
+def test_xlsx_rows_keep_their_numbers_past_a_blank_row(editor_client):
+    content = _xlsx([["name", "kind"], ["Fine", "ai_factory"], [None, None], ["Odd", "castle"]])
+    preview = _preview(editor_client, "project", "p.xlsx", content)
+    assert _problems(preview) == [
+        "Row 4, column “kind”: “castle” is not one of: ai_data_center, ai_factory, "
+        "sovereign_ai, infrastructure."
+    ]
+
+
 def test_meeting_times_are_read_in_the_rows_time_zone(editor_client):
     content = (
         "title,title_ko,kind,starts_at,ends_at,timezone,time_known\n"
