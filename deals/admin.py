@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
@@ -38,6 +39,50 @@ from .models import (
 from .models.base import Disclosure
 
 # --- Shared ---------------------------------------------------------------------------------
+
+
+class PostedIdsOnlyMixin:
+    """Autocomplete widgets that redisplay only posted values that can be ids.
+
+    Django's autocomplete widget looks up whatever was posted when it redraws a refused form,
+    so a tampered `company=abc` turned the form's error page into a server error.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = IdsOnlyAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = IdsOnlyAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class IdsOnlyMixin:
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        ids = []
+        for item in value:
+            try:
+                ids.append(str(target.clean(item, None)))
+            except ValidationError:
+                continue
+        return super().optgroups(name, ids, attr)
+
+
+class IdsOnlyAutocompleteSelect(IdsOnlyMixin, AutocompleteSelect):
+    pass
+
+
+class IdsOnlyAutocompleteSelectMultiple(IdsOnlyMixin, AutocompleteSelectMultiple):
+    pass
+
+
 
 
 class VersionedRecordForm(forms.ModelForm):
@@ -172,7 +217,7 @@ WORKFLOW_BUTTONS = {
 }
 
 
-class RecordAdmin(SimpleHistoryAdmin):
+class RecordAdmin(PostedIdsOnlyMixin, SimpleHistoryAdmin):
     """What every record's admin shares: publication workflow, no lost edits, history with
     revert, restore of deleted records."""
 
@@ -444,7 +489,7 @@ class ExchangeRateAdmin(RecordExportMixin, RecordAdmin):
 # --- Companies and people -------------------------------------------------------------------
 
 
-class SubsidiaryInline(admin.TabularInline):
+class SubsidiaryInline(PostedIdsOnlyMixin, admin.TabularInline):
     model = Company
     fk_name = "parent"
     fields = ("name", "name_ko", "kind", "country", "publication")
@@ -499,7 +544,27 @@ class PersonAdmin(RecordExportMixin, RecordAdmin):
 # --- Deals ----------------------------------------------------------------------------------
 
 
-class DealPartyFormSet(BaseInlineFormSet):
+class RowConstraintsFormSet(BaseInlineFormSet):
+    """Checks each new or changed row's unique constraints against the saved rows too.
+
+    Django leaves the parent's key out of an inline row's own checks and compares rows only
+    with each other, so a row repeating one that is saved but not on the form (another editor
+    added it meanwhile, or the form was stale) reached the database and failed there as a
+    server error.
+    """
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if form.errors or not form.has_changed() or self._should_delete_form(form):
+                continue
+            try:
+                form.instance.validate_constraints(exclude=form._get_validation_exclusions())
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+
+
+class DealPartyFormSet(RowConstraintsFormSet):
     """Checks the parties together (no supplier that is also the buyer, no role twice), with
     one clear message and nothing saved. What a deal needs to be published is checked when a
     desk editor publishes it."""
@@ -518,7 +583,7 @@ class DealPartyFormSet(BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class DealPartyInline(admin.TabularInline):
+class DealPartyInline(PostedIdsOnlyMixin, admin.TabularInline):
     model = DealParty
     formset = DealPartyFormSet
     fields = ("company", "role", "note", "note_ko")
@@ -527,15 +592,16 @@ class DealPartyInline(admin.TabularInline):
     min_num = 0
 
 
-class DealEventInline(admin.TabularInline):
+class DealEventInline(PostedIdsOnlyMixin, admin.TabularInline):
     model = DealEvent
     fields = ("date", "date_precision", "status", "source", "note", "note_ko")
     autocomplete_fields = ("source",)
     extra = 0
 
 
-class DealMeetingInline(admin.TabularInline):
+class DealMeetingInline(PostedIdsOnlyMixin, admin.TabularInline):
     model = DealMeeting
+    formset = RowConstraintsFormSet
     fields = ("meeting", "role")
     autocomplete_fields = ("meeting",)
     extra = 0
@@ -605,15 +671,17 @@ class DealAdmin(RecordImportExportMixin, SourceLinkedAdmin):
 # --- Meetings -------------------------------------------------------------------------------
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(PostedIdsOnlyMixin, admin.TabularInline):
     model = Attendance
+    formset = RowConstraintsFormSet
     fields = ("person", "status", "source", "note", "note_ko")
     autocomplete_fields = ("person", "source")
     extra = 0
 
 
-class MeetingDealInline(admin.TabularInline):
+class MeetingDealInline(PostedIdsOnlyMixin, admin.TabularInline):
     model = DealMeeting
+    formset = RowConstraintsFormSet
     fields = ("deal", "role")
     autocomplete_fields = ("deal",)
     extra = 0
@@ -645,8 +713,9 @@ class MeetingAdmin(RecordImportExportMixin, SourceLinkedAdmin):
 # --- Projects -------------------------------------------------------------------------------
 
 
-class ProjectPartyInline(admin.TabularInline):
+class ProjectPartyInline(PostedIdsOnlyMixin, admin.TabularInline):
     model = ProjectParty
+    formset = RowConstraintsFormSet
     fields = ("company", "role", "note", "note_ko")
     autocomplete_fields = ("company",)
     extra = 0

@@ -24,6 +24,7 @@ Groups, by where a value goes:
 - `RAW_QUERY_STRINGS`: whole query strings as bytes (invalid UTF-8, repeated and empty keys).
 - `RAW_BODIES`: whole request bodies as bytes (invalid UTF-8, deep nesting, not JSON).
 - `TIME_ZONES`: time zone names (Meeting.timezone).
+- `IDS`: a related record's id as a form sends it.
 - `CURRENCIES`, `COUNTRIES`, `URLS`: codes and addresses with their own validators.
 
 `SCRIPT` is the marker every HTML case carries; a test asserts it never appears unescaped.
@@ -140,6 +141,8 @@ NUMBERS = [
 DATES = [
     Case("feb_30", "2025-02-30"),
     Case("year_zero", "0000-01-01"),
+    Case("year_one", "0001-01-01", "valid, but before year 1 once moved to UTC from +09:00"),
+    Case("last_day", "9999-12-31", "valid, but past year 9999 once moved east of UTC"),
     Case("month_13", "2025-13-01"),
     Case("day_32", "2025-01-32"),
     Case("year_10000", "10000-01-01"),
@@ -201,6 +204,18 @@ URLS = [
     Case("no_scheme", "example.com/report"),
     Case("url_with_script", f"https://example.com/\"><{SCRIPT}"),
     Case("very_long_url", "https://example.com/" + "a" * 5000),
+]
+
+#: Values for a foreign key sent as an id (admin selects, autocomplete widgets).
+IDS = [
+    Case("id_word", "abc"),
+    Case("id_negative", "-1"),
+    Case("id_zero", "0"),
+    Case("id_missing", "987654321"),
+    Case("id_bigint_overflow", str(2**63)),
+    Case("id_decimal", "1.5"),
+    Case("id_with_script", SCRIPT),
+    Case("id_with_nul", "1\x00"),
 ]
 
 # --- JSON bodies ------------------------------------------------------------------------------

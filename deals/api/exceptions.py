@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -39,6 +39,12 @@ class PreconditionFailed(exceptions.APIException):
     def __init__(self, detail=None, code=None, *, etag: str | None = None):
         super().__init__(detail, code)
         self.etag = etag
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is larger than this server accepts (2.5 MB).")
+    default_code = "too_large"
 
 
 class Conflict(exceptions.APIException):
@@ -122,6 +128,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; without this it
+        # surfaced as a server error.
+        exc = PayloadTooLarge()
 
     request_id = request_id_of(context.get("request"))
     response = exception_handler(exc, context)

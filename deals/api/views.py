@@ -32,7 +32,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
@@ -62,6 +61,7 @@ from .access import AnonScopedRateThrottle, EditorPermissions, SignedInRateThrot
 from .caching import AnonymousReadCacheMixin
 from .exceptions import PreconditionFailed
 from .pagination import KeysetPagination
+from .parsers import JSONParser
 from .schema import ApiAutoSchema
 
 # --- What each list loads --------------------------------------------------------------------

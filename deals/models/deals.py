@@ -27,6 +27,12 @@ from .base import (
 from .sources import Source
 
 
+class ExchangeRateQuerySet(PublishedQuerySet):
+    # Rates have no names: `search()` looks in the currency and the notes. With the default
+    # fields (name, name_ko), which rates lack, every search was a FieldError.
+    search_fields = ("currency", "note", "note_ko")
+
+
 class ExchangeRate(Record):
     """How many units of a currency one US dollar bought on a day, as editors recorded it."""
 
@@ -45,6 +51,8 @@ class ExchangeRate(Record):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     note_ko = models.CharField(_("note (Korean)"), max_length=300, blank=True)
+
+    objects = ExchangeRateQuerySet.as_manager()
 
     # Every change is kept as a full snapshot, with who made it, when and why.
     history = HistoricalRecords()
