@@ -485,6 +485,14 @@ class ExchangeRateAdmin(RecordExportMixin, RecordAdmin):
         RecordAdmin.publication_fieldset,
     )
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, so every USD figure in the currency follows the rate.
+        if form.cleaned_data.get("change_reason"):
+            obj._change_reason = form.cleaned_data["change_reason"]
+        services.exchange_rate_save(
+            rate=obj, expected_version=form.cleaned_data.get("loaded_version")
+        )
+
 
 # --- Companies and people -------------------------------------------------------------------
 

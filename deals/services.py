@@ -341,17 +341,20 @@ def project_refresh_usd(*, project) -> None:
 
 
 @transaction.atomic
-def exchange_rate_save(*, rate: ExchangeRate) -> ExchangeRate:
+def exchange_rate_save(
+    *, rate: ExchangeRate, expected_version: int | None = None
+) -> ExchangeRate:
     """Save an editor's exchange rate and recompute every USD figure in its currency.
 
     A USD figure names the rate it used, so a corrected rate must not leave it stale; and a new
     rate may be the one a deal or project should now use (the latest on or before its date).
-    When a rate moves to another currency, both currencies are recomputed.
+    When a rate moves to another currency, both currencies are recomputed. With
+    `expected_version`, refuses (EditConflict) when someone saved the rate meanwhile.
     """
     from .editorial import record_next_version
 
     previous = ExchangeRate.objects.filter(pk=rate.pk).values_list("currency", flat=True).first()
-    record_next_version(record=rate)
+    record_next_version(record=rate, expected_version=expected_version)
     rate.full_clean()
     rate.save()
     currencies = {rate.currency, previous} - {None}

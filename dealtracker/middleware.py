@@ -170,3 +170,31 @@ class AnonymousPageCacheMiddleware:
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
         )
+
+
+class EditorLanguageMiddleware:
+    """Speaks the editor's language in the admin.
+
+    Public pages take their language from the address (/ko/...). The admin has one address for
+    both languages, and LocaleMiddleware gives every unprefixed address the default language;
+    here the admin follows the language the editor chose (the language cookie set by the
+    switcher in the admin header) or, failing that, the browser's Accept-Language.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.prefix = "/" + settings.ADMIN_URL
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        if request.path_info.startswith(self.prefix):
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", language)
+            return response
+        return self.get_response(request)

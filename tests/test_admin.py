@@ -239,3 +239,55 @@ def test_editor_cannot_publish_through_the_form(editor_client):
     response = editor_client.post(reverse("admin:deals_deal_add"), data)
     assert response.status_code == 302
     assert models.Deal.objects.get().publication == "draft"
+
+
+def test_correcting_a_rate_in_the_admin_recomputes_usd_figures(editor_client):
+    from decimal import Decimal
+
+    rate = factories.ExchangeRateFactory(
+        currency="KRW", date=dt.date(2025, 10, 31), rate=Decimal("1426.000000")
+    )
+    deal = factories.make_deal(
+        amount=Decimal("7000000000000"), currency="KRW", disclosure="disclosed",
+        publication=models.Publication.DRAFT,
+    )
+    assert deal.usd_rate == rate
+    assert deal.usd_amount == Decimal("4908835904.63")
+    url = reverse("admin:deals_exchangerate_change", args=[rate.pk])
+    data = {
+        "currency": "KRW", "date": "2025-10-31", "rate": "1400", "source": "",
+        "note": "", "note_ko": "환율 정정", "slug": rate.slug,
+        "withdrawal_note": "", "withdrawal_note_ko": "", "change_reason": "오타 정정",
+        "loaded_version": rate.version,
+    }
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    deal.refresh_from_db()
+    assert deal.usd_amount == Decimal("5000000000.00")
+    rate.refresh_from_db()
+    assert rate.history.first().history_change_reason == "오타 정정"
+
+
+def test_admin_speaks_the_editors_language_and_switches(editor_client):
+    english = editor_client.get(reverse("admin:index"))
+    assert english["Content-Language"] == "en"
+    assert 'lang="ko">한국어</button>' in english.content.decode()
+
+    korean = editor_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9")
+    assert korean["Content-Language"] == "ko"
+    assert "로그아웃" in korean.content.decode()  # Django's own Korean catalog
+    assert "거래" in korean.content.decode()  # our model names, translated
+
+    # The switcher's choice (the language cookie) beats the browser's header.
+    switched = editor_client.post(
+        reverse("set_language"), {"language": "ko", "next": reverse("admin:deals_deal_changelist")}
+    )
+    assert switched.status_code == 302
+    page = editor_client.get(switched["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert page["Content-Language"] == "ko"
+    assert 'lang="en">English</button>' in page.content.decode()
+
+    # Public pages still take their language from the address alone.
+    assert editor_client.get("/deals/")["Content-Language"] == "en"
