@@ -15,14 +15,18 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# Sync workers: Django's views are synchronous and the database is the thing waited on. One
-# worker per core plus one by default; each holds one database connection per thread
-# (CONN_MAX_AGE), so workers x threads x app servers must stay under PostgreSQL's
-# max_connections (or a pgbouncer in front of it).
+# Django's views are synchronous and, with the indexes in, mostly CPU: one worker per core plus
+# one by default, one thread each. Each thread holds one database connection (CONN_MAX_AGE), so
+# workers x threads x app servers must stay under PostgreSQL's max_connections (or a pgbouncer
+# in front of it).
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1)
 threads = _int("GUNICORN_THREADS", 1)
-worker_class = "gthread" if threads > 1 else "sync"
-# A worker stuck longer than this is killed and replaced; the export streams, so it is long.
+# gthread even with one thread: its main loop tells the master it is alive while a thread
+# streams a response. A sync worker only does so between requests, so the master killed it
+# `timeout` seconds into the bulk export, which takes half an hour at a million deals (found by
+# the benchmark's --export). gthread also keeps connections alive between requests.
+worker_class = "gthread"
+# A worker whose main loop stops answering for this long is killed and replaced.
 timeout = _int("GUNICORN_TIMEOUT", 120)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)

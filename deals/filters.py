@@ -281,7 +281,12 @@ class DealFilterSet(RecordFilterSet):
         fields: list[str] = []
 
     def filter_company(self, queryset, name, value):
-        parties = DealParty.objects.filter(company__slug=value)
+        # The company's id as a constant rather than a join on its slug: with a constant the
+        # planner knows from its statistics how many deals the company has (the busiest has a
+        # tenth of them) and plans for that; behind a join it guessed ten and, for the busiest,
+        # fetched and sorted 100,000 deals (two seconds at a million).
+        company = Company.objects.filter(slug=value).values_list("id", flat=True).first()
+        parties = DealParty.objects.filter(company_id=company)
         if name in ("supplier", "buyer"):
             parties = parties.filter(role=name)
         return queryset.filter(pk__in=parties.values("deal_id"))
