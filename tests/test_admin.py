@@ -291,3 +291,19 @@ def test_admin_speaks_the_editors_language_and_switches(editor_client):
 
     # Public pages still take their language from the address alone.
     assert editor_client.get("/deals/")["Content-Language"] == "en"
+
+
+def test_history_lists_each_change_with_its_label_in_the_editors_language(editor_client):
+    from decimal import Decimal
+
+    from deals import services
+
+    deal = factories.make_deal(quantity=Decimal("50000"), publication=models.Publication.DRAFT)
+    services.deal_update(deal=deal, fields={"quantity": Decimal("260000")})
+    url = reverse("admin:deals_deal_history", args=[deal.pk])
+
+    page = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    assert "<strong>수량:</strong> 50000.00 → 260000.00" in page
+    english = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>Quantity:</strong> 50000.00 → 260000.00" in english

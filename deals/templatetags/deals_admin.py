@@ -37,3 +37,12 @@ def _name_fields(model) -> tuple[str, ...]:
     names = {f.name for f in model._meta.concrete_fields}
     return tuple(n for n in ("name", "name_ko", "title", "title_ko", "url", "publisher",
                              "publisher_ko", "published_on") if n in names)
+
+
+@register.filter
+def field_label(opts, name: str) -> str:
+    """A field's label in the editor's language, for the history's list of changes."""
+    try:
+        return str(opts.get_field(name).verbose_name)
+    except Exception:  # a field since removed from the model keeps its name
+        return name
