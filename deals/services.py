@@ -172,8 +172,9 @@ def deal_sync_status(*, deal: Deal) -> Deal:
     return deal
 
 
-def deal_refresh_derived(*, deal: Deal) -> Deal:
-    """Recompute what is derived from a deal's events and money, and save it if it changed."""
+def deal_refresh_derived(*, deal: Deal, save_version: bool = False) -> Deal:
+    """Recompute what is derived from a deal's events and money, and save it if it changed
+    (or, with `save_version`, in any case, with the version the caller moved on)."""
 
     def derived():
         return deal.status, deal.status_on, deal.announced_on, deal.usd_amount, deal.usd_rate_id
@@ -181,13 +182,11 @@ def deal_refresh_derived(*, deal: Deal) -> Deal:
     before = derived()
     deal_sync_status(deal=deal)
     money_refresh_usd(record=deal, on=deal.announced_on or deal.status_on)
-    if derived() == before:
+    if derived() == before and not save_version:
         return deal
     # save(), not update(): the history keeps every version, derived fields included.
-    deal.save(
-        update_fields=["status", "status_on", "announced_on", "usd_amount", "usd_rate",
-                       "updated_at"]
-    )
+    fields = ["status", "status_on", "announced_on", "usd_amount", "usd_rate", "updated_at"]
+    deal.save(update_fields=fields + (["version"] if save_version else []))
     return deal
 
 
@@ -295,15 +294,23 @@ def deal_record_event(
     note: str = "",
     note_ko: str = "",
     source: Source | None = None,
+    expected_version: int | None = None,
 ) -> DealEvent:
-    """Add a step to a deal's timeline and bring its status up to date."""
+    """Add a step to a deal's timeline and bring its status up to date.
+
+    A new step is a new version of the deal (its history and public change log show it); with
+    `expected_version`, refuses (EditConflict) when someone saved the deal meanwhile.
+    """
+    from .editorial import record_next_version
+
+    record_next_version(record=deal, expected_version=expected_version)
     event = DealEvent(
         deal=deal, date=date, status=status, date_precision=date_precision,
         note=note, note_ko=note_ko, source=source,
     )
     event.full_clean()
     event.save()
-    deal_refresh_derived(deal=deal)
+    deal_refresh_derived(deal=deal, save_version=True)
     return event
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from deals import services
-from deals.editorial import record_publish
+from deals.editorial import EditConflict, record_publish
 from deals.models import (
     Deal,
     DealEvent,
@@ -754,10 +754,29 @@ def test_deal_record_event_records_history_of_the_status(nvidia, samsung):
     deal = create(supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)])
     count = deal.history.count()
 
+    version = deal.version
+
     services.deal_record_event(deal=deal, date=NOV[5], status=DealStatus.SIGNED)
 
     assert deal.history.count() > count
+    latest = deal.history.first()
+    assert latest.status == DealStatus.SIGNED
+    # A new step is a new version, even when it changes nothing derived.
+    assert latest.version == version + 1
+    services.deal_record_event(deal=deal, date=OCT[2], status=DealStatus.REPORTED)
+    assert deal.history.first().version == version + 2
     assert deal.history.first().status == DealStatus.SIGNED
+
+
+def test_deal_record_event_refuses_a_stale_version(nvidia, samsung):
+    deal = create(supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)])
+    before = written()
+
+    with pytest.raises(EditConflict):
+        services.deal_record_event(deal=deal, date=NOV[5], status=DealStatus.SIGNED,
+                                   expected_version=deal.version - 1)
+
+    assert written() == before
 
 
 # --- Exchange rates kept by editors ----------------------------------------------------------
