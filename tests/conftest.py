@@ -6,6 +6,16 @@ from django.contrib.auth.models import Group
 from tests import factories
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Hash test passwords with a fast hasher: the real one spends about a third of a second on
+    every user a test makes, by design. Production keeps Django's default."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def editor(django_user_model):
     """A staff user in the Editors group (made by the data migration)."""
