@@ -285,6 +285,15 @@ class RecordAdmin(PostedIdsOnlyMixin, SimpleHistoryAdmin):
         )
         return format_html('<a href="{}">{}</a>', url, gettext("Revert to this version"))
 
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history looks the id up as given, so /admin/deals/deal/abc/history/ was a
+        # ValueError and a server error: an address that is not an id is not found.
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
+        return super().history_view(request, object_id, extra_context)
+
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [

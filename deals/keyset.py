@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
 
@@ -54,6 +56,32 @@ class SortKey:
             Q(**{f"{self.field}__{op}": value}) | Q(**{f"id__{op}": pk})
         )
 
+    def clean(self, model, position: list) -> list:
+        """The position as the sort field reads it; ValueError when no row could have it.
+
+        Cursors come back from clients: a value the database cannot compare with the field
+        (a NUL in text, a number past the column's digits, not-a-number, a date that does not
+        exist, an id past bigint) made the page a server error instead of "invalid cursor".
+        """
+        empty, value, pk = position
+        if not -(2**63) <= pk < 2**63 or empty != (value is None):
+            raise ValueError("not a position")
+        if empty:
+            if not self.nullable:
+                raise ValueError("not a position")
+            return position
+        if "\x00" in value:
+            raise ValueError("not a position")
+        field = model._meta.get_field(self.field)
+        try:
+            cleaned = field.to_python(value)
+            field.run_validators(cleaned)
+            if isinstance(cleaned, dt.datetime):
+                cleaned.astimezone(dt.UTC)  # the database compares in UTC
+        except (ValidationError, OverflowError, ArithmeticError) as error:
+            raise ValueError("not a position") from error
+        return [empty, cleaned, pk]
+
     def position_of(self, row) -> list:
         value = getattr(row, self.field)
         empty = value is None
@@ -63,6 +91,8 @@ class SortKey:
 def page(queryset, key: SortKey, position: list | None, *, backwards: bool, size: int):
     """The `size` rows after `position` (before it when `backwards`), in display order, and
     whether more rows lie beyond them in the direction of travel."""
+    if position is not None:
+        position = key.clean(queryset.model, position)
     descending = key.descending != backwards
     want = size + 1
     groups = ["values", "empty"] if key.nullable else ["values"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -132,6 +132,10 @@ def api_exception_handler(exc, context):
         # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; without this it
         # surfaced as a server error.
         exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        # Such as more than DATA_UPLOAD_MAX_NUMBER_FIELDS query parameters: the pages answer
+        # 400 (Django's own handler), and so does the API.
+        exc = exceptions.ParseError(_("This request is malformed: %(reason)s") % {"reason": exc})
 
     request_id = request_id_of(context.get("request"))
     response = exception_handler(exc, context)

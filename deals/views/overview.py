@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
@@ -244,8 +244,11 @@ class GraphDataView(View):
 
     def get(self, request, *args, **kwargs):
         company = None
-        if request.GET.get("around"):
-            company = get_object_or_404(Company.objects.published(), slug=request.GET["around"])
+        around = request.GET.get("around")
+        if around:
+            if "\x00" in around:  # no slug has one, and PostgreSQL refuses to compare it
+                raise Http404
+            company = get_object_or_404(Company.objects.published(), slug=around)
         _filterset, deals = network_deals(request, company=company)
         data = network(deals)
         data["statuses"] = {
