@@ -60,7 +60,25 @@ class PostedIdsOnlyMixin:
             kwargs["widget"] = IdsOnlyAutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
+        kwargs.setdefault("form_class", IdsCheckedMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class IdsCheckedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses posted ids out of the id column's range before looking them up: SQLite cannot
+    even be asked about 2**63, and Django's check asked it, a server error."""
+
+    def _check_values(self, value):
+        target = self.queryset.model._meta.pk
+        for item in value if isinstance(value, list | tuple) else []:
+            try:
+                target.clean(item, None)
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": item},
+                ) from None
+        return super()._check_values(value)
 
 
 class IdsOnlyMixin:
