@@ -161,6 +161,8 @@ DATETIMES = [
     Case("year_zero_time", "0000-01-01T00:00:00Z"),
     Case("min_with_east_offset", "0001-01-01T00:00:00+14:00", "before datetime.min in UTC"),
     Case("max_with_west_offset", "9999-12-31T23:59:59-12:00", "after datetime.max in UTC"),
+    Case("last_minute_in_seoul", "9999-12-31T23:59:00+09:00",
+         "valid, but year 10000 in a zone east of Seoul"),
     Case("not_a_time", "noon"),
     Case("time_with_script", f"2025-10-30T12:00:00{SCRIPT}"),
 ]

@@ -979,3 +979,17 @@ def test_exchange_rates_can_be_searched(data):
     assert list(models.ExchangeRate.objects.search("krw")) == [data.rate]
     assert list(models.ExchangeRate.objects.search("bank of")) == [data.rate]
     assert list(models.ExchangeRate.objects.search(SCRIPT)) == []
+
+
+@pytest.mark.parametrize(("day", "time"), [("0001-01-01", "00:00"), ("9999-12-31", "23:59")])
+def test_admin_meeting_at_the_ends_of_the_calendar(admin_client, data, day, time):
+    """Valid dates whose moment in UTC (or in the meeting's own zone) leaves years 1 to 9999:
+    refused on the form, not stored to crash every page that shows the meeting."""
+    form = admin_form(admin_client, data, "meeting", change=False)
+    post = {**form.post, "starts_at_0": day, "starts_at_1": time, "timezone": "Pacific/Kiritimati",
+            "attendance-TOTAL_FORMS": "0", "deal_links-TOTAL_FORMS": "0"}
+    before = row_counts()
+    response = admin_client.post(form.url, post)
+    assert response.status_code == 200
+    assert "starts_at_0" in admin_errors(response)
+    assert row_counts() == before

@@ -1,5 +1,6 @@
 """Meetings where deals were discussed, announced or signed, and who was there."""
 
+import datetime as dt
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,17 @@ def validate_timezone(value: str) -> None:
             code="invalid_timezone",
             params={"value": value},
         )
+
+
+def within_calendar(moment: dt.datetime | None) -> bool:
+    """Whether the moment is a day or more inside the years Python can hold, in UTC, and so
+    can be shown in any time zone."""
+    if moment is None:
+        return True
+    try:
+        return 2 <= moment.astimezone(dt.UTC).year <= 9998
+    except (OverflowError, ValueError):
+        return False
 
 
 class MeetingKind(models.TextChoices):
@@ -158,6 +170,12 @@ class Meeting(Record):
 
     def clean(self) -> None:
         super().clean()
+        far = {name: _("Give a time between the years 2 and 9998.")
+               for name in ("starts_at", "ends_at") if not within_calendar(getattr(self, name))}
+        if far:
+            # Year 1 in Seoul is before year 1 in UTC, and 9999-12-31 in Seoul is year 10000
+            # on Kiritimati: Python cannot hold either, so every page showing it would fail.
+            raise ValidationError(far)
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("A meeting cannot end before it starts.")})
         seen = {self.pk} if self.pk else set()
