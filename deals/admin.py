@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -302,6 +303,18 @@ class RecordAdmin(PostedIdsOnlyMixin, SimpleHistoryAdmin):
             args=[historical.id, historical.history_id],
         )
         return format_html('<a href="{}">{}</a>', url, gettext("Revert to this version"))
+
+    def changelist_view(self, request, extra_context=None):
+        # PostgreSQL cannot compare text with a NUL, so ?publication__exact=%00 was a server
+        # error; like any lookup the admin cannot use, it goes back to the list with ?e=1.
+        if any("\x00" in key + value for key, values in request.GET.lists() for value in values):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        # No stored text holds a NUL, and PostgreSQL refuses to compare one: the autocomplete's
+        # ?term=%00 was a server error.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
     def history_view(self, request, object_id, extra_context=None):
         # simple-history looks the id up as given, so /admin/deals/deal/abc/history/ was a

@@ -993,3 +993,29 @@ def test_admin_meeting_at_the_ends_of_the_calendar(admin_client, data, day, time
     assert response.status_code == 200
     assert "starts_at_0" in admin_errors(response)
     assert row_counts() == before
+
+
+ADMIN_LIST_CASES = [c for c in hostile.QUERY_VALUES
+                    if c.name in ("script_tag", "sql_quote", "nul_byte", "long_value", "emoji",
+                                  "compat_jamo", "percent_alone", "sql_like_wildcards")]
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_admin_changelist_and_autocomplete_survive_hostile_parameters(admin_client, data, model):
+    url = reverse(f"admin:deals_{model}_changelist")
+    failures = Failures()
+    for case in ADMIN_LIST_CASES + hostile.PAGE_SIZES[:3]:
+        for params in ({"q": case.value}, {"o": case.value}, {"p": case.value},
+                       {"publication__exact": case.value}, {"updated_at__gte": case.value}):
+            response = admin_client.get(url, params)
+            failures.check(response.status_code in (200, 302, 400, 404), f"GET {url} {params}",
+                           case, f"status {response.status_code}")
+            assert_escaped(failures, response, url, case)
+    autocomplete = reverse("admin:autocomplete")
+    for case in ADMIN_LIST_CASES:
+        params = {"term": case.value, "app_label": "deals", "model_name": "deal",
+                  "field_name": "sources"}
+        response = admin_client.get(autocomplete, params)
+        failures.check(response.status_code in (200, 400, 403, 404), autocomplete, case,
+                       f"status {response.status_code}")
+    failures.assert_none()
