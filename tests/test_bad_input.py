@@ -828,6 +828,15 @@ def test_public_page_survives_hostile_parameters(client, data, path):
     failures.assert_none()
 
 
+@pytest.mark.parametrize("path", ["/search/", "/ko/search/"])
+def test_search_page_survives_every_query_value(client, data, path):
+    """The search box's q, on its own, with every case: the page reads it directly."""
+    failures = Failures()
+    for case in QUERY_CASES:
+        assert_public_answer(failures, client.get(path, {"q": case.value}), f"GET {path}", case)
+    failures.assert_none()
+
+
 @pytest.mark.parametrize("case", hostile.RAW_QUERY_STRINGS, ids=hostile.ids)
 def test_public_pages_survive_raw_query_strings(client, data, case):
     failures = Failures()

@@ -101,7 +101,9 @@ class PublishedQuerySet(models.QuerySet):
         names (migration 0005): trigrams for terms of three characters or more, and an index of
         one- and two-character pieces for shorter ones, which trigrams cannot serve.
         """
-        query = (query or "").strip()
+        # No stored text holds a NUL, and PostgreSQL refuses to compare one: drop it, rather
+        # than let the search page fail.
+        query = (query or "").replace("\x00", "").strip()
         if not query:
             return self
         if self.model._meta.db_table in INDEXED_SEARCH and connections[self.db].vendor == (
