@@ -700,6 +700,12 @@ def test_api_create_without_a_required_field_names_it(editor_api, data, resource
     failures.assert_none()
 
 
+#: JSON carries markup and SQL as plain strings: one of each is enough for the API, which
+#: renders no HTML; every Unicode case and the long ones stay.
+API_TEXT_CASES = [c for c in hostile.TEXT
+                  if c not in hostile.HTML[1:] and c not in hostile.SQL[1:]]
+
+
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_api_write_text_cases_in_every_text_field(editor_api, data, resource):
     """Each text case in every text field at once: refused naming a field, or kept as text."""
@@ -708,7 +714,7 @@ def test_api_write_text_cases_in_every_text_field(editor_api, data, resource):
     failures = Failures()
     text_paths = [path for path, (kind, _n) in api_fields(api_write_serializer(resource)).items()
                   if kind == "text"]
-    for case in hostile.TEXT:
+    for case in API_TEXT_CASES:
         body = base
         for path in text_paths:
             body = put_at(body, path, case.value)

@@ -15,6 +15,7 @@ from django.db import connection
 
 from deals import dataset, editorial, services
 from deals.models import Company, Deal, Source
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -99,10 +100,10 @@ def test_round_trip_loses_nothing(story_with_edits, tmp_path):
     )
 
 
-def test_file_holds_no_password_hash_or_token(story_with_edits, tmp_path):
+def test_file_holds_no_password_hash_or_token(small_dataset, django_user_model, tmp_path):
     from rest_framework.authtoken.models import Token
 
-    token = Token.objects.create(user=story_with_edits)
+    token = Token.objects.create(user=django_user_model.objects.get(username="someone"))
     path = tmp_path / "dataset.jsonl.gz"
     call_command("export_dataset", str(path), verbosity=0)
     text = gzip.decompress(path.read_bytes()).decode()
@@ -116,8 +117,20 @@ def test_file_holds_no_password_hash_or_token(story_with_edits, tmp_path):
 
 
 @pytest.fixture
-def exported(story_with_edits, tmp_path):
-    """A good file of the story, and the database emptied, ready for an import."""
+def small_dataset(django_user_model):
+    """A few records with history and an account: enough for the refusals, and quick."""
+    user = django_user_model.objects.create_user(username="someone", password="x" * 20)
+    source = factories.SourceFactory()
+    company = factories.CompanyFactory(parent=factories.CompanyFactory())
+    company.sources.set([source])
+    company._history_user = user
+    services.record_save(record=company)
+    return company
+
+
+@pytest.fixture
+def exported(small_dataset, tmp_path):
+    """A good file, and the database emptied, ready for an import."""
     path = tmp_path / "good.jsonl.gz"
     call_command("export_dataset", str(path), verbosity=0)
     empty_the_database()
@@ -183,7 +196,7 @@ def test_damaged_row_is_refused(exported, tmp_path):
             "not JSON")
 
 
-def test_non_empty_database_is_refused(story_with_edits, tmp_path):
+def test_non_empty_database_is_refused(small_dataset, tmp_path):
     path = tmp_path / "good.jsonl.gz"
     call_command("export_dataset", str(path), verbosity=0)
     refused(str(path), "not empty")
