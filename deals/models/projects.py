@@ -123,6 +123,9 @@ class Project(Money, Record):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["name", "id"]
+        # The published projects in list order (the home page's box, the project list): at a
+        # million deals there are 20,000 projects, and sorting them all took 37 ms a request.
+        indexes = [models.Index(fields=["publication", "name", "id"])]
         constraints = [
             *Record.Meta.constraints,
             *Money.Meta.constraints,
