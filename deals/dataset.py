@@ -79,7 +79,8 @@ def latest_migrations(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
     applied = set(loader.applied_migrations)
     latest = {}
     for app in SCHEMA_APPS:
-        mine = {key for key in applied if key[0] == app}
+        # Applied migrations no longer on disk (squashed away) are not in the graph.
+        mine = {key for key in applied if key[0] == app and key in loader.graph.node_map}
         parents = {parent for key in mine for parent in loader.graph.node_map[key].parents
                    if parent.key[0] == app} if mine else set()
         parent_keys = {p.key for p in parents}
