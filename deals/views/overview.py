@@ -4,10 +4,13 @@ charts (plus the JSON the network is drawn from)."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -18,7 +21,9 @@ from ..models import (
     Company,
     Deal,
     DealEvent,
+    DealParty,
     DealStatus,
+    Disclosure,
     Meeting,
     PartyRole,
     Person,
@@ -91,16 +96,123 @@ class SearchView(TemplateView):
         return context
 
 
-def network_deals(request, company=None) -> tuple[DealFilterSet, list[Deal]]:
+def network_queryset(request, company=None, queryset=None) -> DealFilterSet:
     """The published deals the network shows, narrowed by the deal filters in the request."""
-    queryset = Deal.objects.published().for_lists()
+    queryset = Deal.objects.published() if queryset is None else queryset
     if company is not None:
         queryset = queryset.involving(company)
-    filterset = DealFilterSet(data=request.GET, queryset=queryset, request=request)
+    return DealFilterSet(data=request.GET, queryset=queryset, request=request)
+
+
+def network_deals(request, company=None) -> tuple[DealFilterSet, list[Deal]]:
+    """The same deals as records with their public parties, for the graph page's table."""
+    filterset = network_queryset(request, company, Deal.objects.published().for_lists())
     return filterset, list(filterset.qs[:NETWORK_LIMIT])
 
 
-def network(deals: list[Deal]) -> dict:
+@dataclass(slots=True)
+class NetworkCompany:
+    pk: int
+    label: str
+    url: str
+    country: str
+
+
+@dataclass(slots=True)
+class NetworkDeal:
+    """What the network needs of a deal: its figures and its public parties, in order."""
+
+    pk: int
+    label: str
+    url: str
+    status: str
+    status_label: str
+    category: str
+    quantity: object
+    quantity_unit: str
+    quantity_qualifier: str
+    usd_amount: object
+    undisclosed: bool
+    announced_on: object
+    parties: list = field(default_factory=list)  # (role, NetworkCompany)
+
+
+class _Links:
+    """Addresses of many records from one reverse() each (slugs are plain ASCII)."""
+
+    MARK = "--slug--"
+
+    def __init__(self) -> None:
+        self.deal = reverse("deals:deal_detail", kwargs={"slug": self.MARK})
+        self.company = reverse("deals:company_detail", kwargs={"slug": self.MARK})
+
+    def of(self, template: str, slug: str) -> str:
+        return template.replace(self.MARK, slug)
+
+
+def network_of_records(deals: list[Deal]) -> list[NetworkDeal]:
+    """Deals already loaded with `public_parties` (the graph page's table needs them too)."""
+    links = _Links()
+    companies: dict[int, NetworkCompany] = {}
+    rows = []
+    for deal in deals:
+        row = NetworkDeal(
+            deal.pk, str(deal), links.of(links.deal, deal.slug), deal.status,
+            deal.get_status_display(), deal.product_category, deal.quantity, deal.quantity_unit,
+            deal.quantity_qualifier, deal.usd_amount, deal.is_undisclosed, deal.announced_on,
+        )
+        for party in deal.public_parties:
+            company = party.company
+            if company.pk not in companies:
+                companies[company.pk] = NetworkCompany(
+                    company.pk, str(company), links.of(links.company, company.slug),
+                    company.country.code or "",
+                )
+            row.parties.append((party.role, companies[company.pk]))
+        rows.append(row)
+    return rows
+
+
+def network_of_queryset(deals) -> list[NetworkDeal]:
+    """The same from plain values, two queries, no model instances: the JSON the drawing reads
+    holds up to NETWORK_LIMIT deals and their parties, and building thousands of instances
+    was most of its cost."""
+    links = _Links()
+    korean = (get_language() or "en").startswith("ko")
+    statuses = dict(DealStatus.choices)
+
+    def localized(english, korean_text):
+        return (korean_text or english) if korean else (english or korean_text)
+
+    rows = {}
+    for values in deals.values_list(
+        "pk", "slug", "title", "title_ko", "status", "product_category", "quantity",
+        "quantity_unit", "quantity_qualifier", "usd_amount", "disclosure", "announced_on",
+    )[:NETWORK_LIMIT]:
+        (pk, slug, title, title_ko, status, category, quantity, unit, qualifier, usd,
+         disclosure, announced_on) = values
+        rows[pk] = NetworkDeal(
+            pk, localized(title, title_ko), links.of(links.deal, slug), status,
+            str(statuses.get(status, status or "")), category, quantity, unit, qualifier, usd,
+            disclosure == Disclosure.UNDISCLOSED, announced_on,
+        )
+    companies: dict[int, NetworkCompany] = {}
+    parties = (
+        DealParty.objects.public().filter(deal_id__in=list(rows)).order_by("role", "id")
+        .values_list("deal_id", "role", "company_id", "company__slug", "company__name",
+                     "company__name_ko", "company__country")
+    )
+    for deal_id, role, company_id, slug, name, name_ko, country in parties:
+        if company_id not in companies:
+            companies[company_id] = NetworkCompany(
+                company_id, localized(name, name_ko), links.of(links.company, slug),
+                country or "",
+            )
+        rows[deal_id].parties.append((role, companies[company_id]))
+    return list(rows.values())
+
+
+def network(deals: list[NetworkDeal]) -> dict:
     """Companies as nodes and deals as edges from supplier to buyer, ready for Cytoscape.
 
     A deal without a supplier and a buyer (a partnership, an investment) links its first party
@@ -109,47 +221,47 @@ def network(deals: list[Deal]) -> dict:
     nodes: dict[int, dict] = {}
     edges = []
 
-    def node(company) -> str:
+    def node(company: NetworkCompany) -> str:
         key = f"c{company.pk}"
         if company.pk not in nodes:
             nodes[company.pk] = {
-                "id": key, "label": str(company), "url": company.get_absolute_url(),
-                "country": company.country.code or "", "gpus": 0, "usd": 0.0, "deals": 0,
+                "id": key, "label": company.label, "url": company.url,
+                "country": company.country, "gpus": 0, "usd": 0.0, "deals": 0,
             }
         return key
 
     for deal in deals:
-        parties = deal.public_parties
-        suppliers = [p.company for p in parties if p.role == PartyRole.SUPPLIER]
-        buyers = [p.company for p in parties if p.role == PartyRole.BUYER]
+        suppliers = [c for role, c in deal.parties if role == PartyRole.SUPPLIER]
+        buyers = [c for role, c in deal.parties if role == PartyRole.BUYER]
         directed = bool(suppliers and buyers)
         if not directed:
-            companies = list({p.company_id: p.company for p in parties}.values())
+            companies = list({c.pk: c for _role, c in deal.parties}.values())
             suppliers, buyers = companies[:1], companies[1:]
         gpus = float(deal.quantity or 0) if deal.quantity_unit == QuantityUnit.GPUS else 0.0
-        usd = float(deal.usd_amount or 0) if not deal.is_undisclosed else 0.0
+        usd = float(deal.usd_amount or 0) if not deal.undisclosed else 0.0
         for company in {c.pk: c for c in suppliers + buyers}.values():
             node(company)
             nodes[company.pk]["gpus"] += gpus
             nodes[company.pk]["usd"] += usd
             nodes[company.pk]["deals"] += 1
+        quantity = formatting.format_quantity(
+            deal.quantity, deal.quantity_unit, deal.quantity_qualifier
+        )
         for supplier in suppliers:
             for buyer in buyers:
                 edges.append({
                     "id": f"d{deal.pk}-{supplier.pk}-{buyer.pk}",
                     "source": node(supplier),
                     "target": node(buyer),
-                    "label": str(deal),
-                    "url": deal.get_absolute_url(),
+                    "label": deal.label,
+                    "url": deal.url,
                     "status": deal.status,
-                    "status_label": deal.get_status_display(),
-                    "category": deal.product_category,
+                    "status_label": deal.status_label,
+                    "category": deal.category,
                     "directed": directed,
                     "gpus": gpus,
                     "usd": usd,
-                    "quantity": formatting.format_quantity(
-                        deal.quantity, deal.quantity_unit, deal.quantity_qualifier
-                    ),
+                    "quantity": quantity,
                     "announced_on": deal.announced_on.isoformat() if deal.announced_on else "",
                 })
     return {"nodes": list(nodes.values()), "edges": edges}
@@ -178,7 +290,7 @@ class GraphView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset, deals = network_deals(self.request)
-        graph = network(deals)
+        graph = network(network_of_records(deals))
         edges = graph["edges"]
 
         # GPUs by buyer and deals per month, from the same filtered deals as the network.
@@ -249,8 +361,7 @@ class GraphDataView(View):
             if "\x00" in around:  # no slug has one, and PostgreSQL refuses to compare it
                 raise Http404
             company = get_object_or_404(Company.objects.published(), slug=around)
-        _filterset, deals = network_deals(request, company=company)
-        data = network(deals)
+        data = network(network_of_queryset(network_queryset(request, company=company).qs))
         data["statuses"] = {
             value: str(label) for value, label in Deal._meta.get_field("status").choices
         }
