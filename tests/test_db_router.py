@@ -17,7 +17,9 @@ from tests import factories
 ROUTER = ["dealtracker.db_router.PrimaryReplicaRouter"]
 PIN = "dealtracker.db_router.PinPrimaryMiddleware"
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica1"])
+pytestmark = pytest.mark.django_db(
+    transaction=True, serialized_rollback=True, databases=["default", "replica1"]
+)
 
 
 @pytest.fixture
