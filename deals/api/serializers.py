@@ -618,6 +618,18 @@ class DealSerializer(MoneyFieldsMixin, RecordSerializer):
             "sources",
         ]
 
+    #: Reads are built by deals/api/fast.py, byte for byte what this serializer's fields give
+    #: (tests/api/test_fast_representation.py) at a fraction of the cost; False, or `"plain":
+    #: True` in the context, takes DRF's field-by-field path, the reference.
+    fast_representation = True
+
+    def to_representation(self, instance):
+        if self.fast_representation and not self.context.get("plain"):
+            from . import fast
+
+            return fast.deal(self.context, instance)
+        return super().to_representation(instance)
+
     @extend_schema_field(DealPartySerializer(many=True))
     def get_parties(self, obj):
         rows = [p for p in obj.parties.all() if can_see(self.context, p.company)]
