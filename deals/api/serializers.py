@@ -620,11 +620,16 @@ class DealSerializer(MoneyFieldsMixin, RecordSerializer):
 
     #: Reads are built by deals/api/fast.py, byte for byte what this serializer's fields give
     #: (tests/api/test_fast_representation.py) at a fraction of the cost; False, or `"plain":
-    #: True` in the context, takes DRF's field-by-field path, the reference.
+    #: True` in the context, takes DRF's field-by-field path, the reference. A subclass (other
+    #: fields than the plan's) always takes DRF's path.
     fast_representation = True
 
     def to_representation(self, instance):
-        if self.fast_representation and not self.context.get("plain"):
+        if (
+            self.fast_representation
+            and type(self) is DealSerializer
+            and not self.context.get("plain")
+        ):
             from . import fast
 
             return fast.deal(self.context, instance)
