@@ -3,15 +3,18 @@ money with its certainty, and dates with their precision."""
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
 import pycountry
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import connections, models, router
 from django.db.models import F, Func, Q
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +131,29 @@ class PublishedQuerySet(models.QuerySet):
             ))
             queryset = queryset.alias(_search_grams=grams).filter(_search_grams__contains=[term])
         return queryset.filter(_search_text__contains=term)
+
+
+#: What Django's `slug` path converter accepts; `slug_url` builds these without `reverse`.
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SLOT = "0slug0"
+
+
+@functools.lru_cache(maxsize=512)
+def _slug_url_template(viewname: str, language, prefix: str, urlconf, root: str) -> str:
+    return reverse(viewname, kwargs={"slug": _SLOT}, urlconf=urlconf)
+
+
+def slug_url(viewname: str, slug: str) -> str:
+    """`reverse(viewname, kwargs={"slug": slug})`, from an address reversed once per view,
+    language and script prefix. A page of 25 deals with their parties, partners, people and
+    meetings reversed some 350 addresses, a fifth of the company page's CPU. A slug that the
+    converter would refuse goes through `reverse` (and its error) as before."""
+    if not SLUG.fullmatch(slug or ""):
+        return reverse(viewname, kwargs={"slug": slug})
+    template = _slug_url_template(
+        viewname, get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
+    )
+    return template.replace(_SLOT, slug, 1)
 
 
 class Bilingual:

@@ -3,12 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q, Sum
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import PublishedQuerySet, Record, names_not_both_empty
+from .base import PublishedQuerySet, Record, names_not_both_empty, slug_url
 
 
 class CompanyKind(models.TextChoices):
@@ -114,7 +113,7 @@ class Company(Record):
         return self.localized("name")
 
     def get_absolute_url(self) -> str:
-        return reverse("deals:company_detail", kwargs={"slug": self.slug})
+        return slug_url("deals:company_detail", self.slug)
 
     def clean(self) -> None:
         super().clean()
@@ -184,4 +183,4 @@ class Person(Record):
         return self.localized("name")
 
     def get_absolute_url(self) -> str:
-        return reverse("deals:person_detail", kwargs={"slug": self.slug})
+        return slug_url("deals:person_detail", self.slug)

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +21,7 @@ from .base import (
     Record,
     names_not_both_empty,
     not_negative,
+    slug_url,
     validate_currency_code,
 )
 from .sources import Source
@@ -179,24 +179,49 @@ class DealQuerySet(PublishedQuerySet):
             )
         )
 
-    def for_detail(self):
-        """A list row plus the timeline with its sources, public meetings and public sources."""
-        from .meetings import Meeting
+    def for_table(self):
+        """What a row of a deal table shows (templates/deals/_deal_table.html), and no more.
 
-        return self.for_lists().prefetch_related(
-            Prefetch(
-                "events",
-                queryset=DealEvent.objects.select_related("source").order_by("date", "id"),
-                to_attr="timeline",
-            ),
-            Prefetch(
-                "meeting_links",
-                queryset=DealMeeting.objects.filter(
-                    meeting__in=Meeting.objects.published()
-                ).select_related("meeting"),
-                to_attr="public_meeting_links",
-            ),
-            Prefetch("sources", queryset=Source.objects.published(), to_attr="public_sources"),
+        Only the columns the row, its sorts and its cursor read, and the parties' companies
+        without their descriptions: a company page lists deals whose companies' texts would
+        otherwise be read and decoded for every party (see docs/performance.md). Parties land
+        in `public_parties`, as with `for_lists`.
+        """
+        return self.table_columns().prefetch_related(public_parties())
+
+    def table_columns(self):
+        """`for_table` without the parties, for callers that fetch them for several lists at
+        once (`prefetch_related_objects(rows, public_parties())`)."""
+        return self.select_related("usd_rate").only(*TABLE_FIELDS, "usd_rate__date")
+
+    def for_detail(self):
+        """A deal's page: the deal, its parties, the timeline with its sources, public
+        meetings and public sources, each with the columns the page shows."""
+        return (
+            self.select_related("project", "usd_rate")
+            .only(*DETAIL_FIELDS)
+            .prefetch_related(
+                public_parties(),
+                Prefetch(
+                    "events",
+                    queryset=DealEvent.objects.select_related("source")
+                    .only(*EVENT_FIELDS, *(f"source__{f}" for f in SOURCE_FIELDS))
+                    .order_by("date", "id"),
+                    to_attr="timeline",
+                ),
+                Prefetch(
+                    "meeting_links",
+                    queryset=DealMeeting.objects.filter(meeting__publication=Publication.PUBLISHED)
+                    .select_related("meeting")
+                    .only("deal", "role", *(f"meeting__{f}" for f in MEETING_FIELDS)),
+                    to_attr="public_meeting_links",
+                ),
+                Prefetch(
+                    "sources",
+                    queryset=Source.objects.published().only(*SOURCE_FIELDS),
+                    to_attr="public_sources",
+                ),
+            )
         )
 
     def totals(self) -> dict:
@@ -300,7 +325,7 @@ class Deal(Money, Record):
         return self.localized("title")
 
     def get_absolute_url(self) -> str:
-        return reverse("deals:deal_detail", kwargs={"slug": self.slug})
+        return slug_url("deals:deal_detail", self.slug)
 
     def clean(self) -> None:
         super().clean()
@@ -313,6 +338,41 @@ class Deal(Money, Record):
         if self.kind in SUPPLY_KINDS:
             return True
         return self.kind in SUPPLY_WHEN_PRODUCT_KINDS and bool(self.product or self.product_ko)
+
+
+#: The deal columns a deal table's row shows, and those its sorts and cursors read.
+TABLE_FIELDS = (
+    "slug", "publication", "title", "title_ko", "product", "product_ko", "quantity",
+    "quantity_unit", "quantity_qualifier", "amount", "currency", "disclosure",
+    "amount_qualifier", "usd_amount", "usd_rate", "status", "announced_on", "updated_at",
+)
+#: What a deal's page shows beyond a row (not the withdrawal notes, nor the bookkeeping).
+DETAIL_FIELDS = (
+    *TABLE_FIELDS, "summary", "summary_ko", "kind", "product_category", "amount_note",
+    "amount_note_ko", "status_on", "version", "project", "usd_rate__date",
+    "project__slug", "project__name", "project__name_ko", "project__publication",
+)
+#: A party's columns, and its company's, as deal tables and pages show them.
+PARTY_FIELDS = (
+    "deal", "company", "role", "note", "note_ko",
+    "company__slug", "company__name", "company__name_ko", "company__publication",
+)
+EVENT_FIELDS = ("deal", "date", "date_precision", "status", "note", "note_ko", "source")
+SOURCE_FIELDS = (
+    "slug", "publication", "url", "title", "title_ko", "publisher", "publisher_ko",
+    "published_on", "published_on_precision", "language",
+)
+MEETING_FIELDS = ("slug", "publication", "title", "title_ko", "starts_at", "timezone")
+
+
+def public_parties() -> Prefetch:
+    """A deal's public parties with their companies' names, into `public_parties`."""
+    return Prefetch(
+        "parties",
+        queryset=DealParty.objects.public().select_related("company").only(*PARTY_FIELDS)
+        .order_by("role", "id"),
+        to_attr="public_parties",
+    )
 
 
 class DealPartyQuerySet(models.QuerySet):

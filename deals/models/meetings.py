@@ -6,12 +6,11 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import Bilingual, PublishedQuerySet, Record, names_not_both_empty
+from .base import Bilingual, PublishedQuerySet, Record, names_not_both_empty, slug_url
 
 
 def validate_timezone(value: str) -> None:
@@ -166,7 +165,7 @@ class Meeting(Record):
         return self.localized("title")
 
     def get_absolute_url(self) -> str:
-        return reverse("deals:meeting_detail", kwargs={"slug": self.slug})
+        return slug_url("deals:meeting_detail", self.slug)
 
     def clean(self) -> None:
         super().clean()

@@ -2,7 +2,6 @@
 
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -16,6 +15,7 @@ from .base import (
     Record,
     names_not_both_empty,
     not_negative,
+    slug_url,
 )
 
 
@@ -149,7 +149,7 @@ class Project(Money, Record):
         return self.localized("name")
 
     def get_absolute_url(self) -> str:
-        return reverse("deals:project_detail", kwargs={"slug": self.slug})
+        return slug_url("deals:project_detail", self.slug)
 
 
 class ProjectParty(Bilingual, models.Model):

@@ -28,7 +28,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap].count()
+        # Without the list's order: any `cap` rows count the same, and unordered PostgreSQL may
+        # read them from a search index instead of walking the sort index and testing each row
+        # (a two-letter search such as AI: 550 ms of database time ordered, 9 ms unordered).
+        return self.object_list.order_by()[: self.cap].count()
 
     @property
     def is_capped(self) -> bool:

@@ -60,7 +60,8 @@ def country_options(codes: tuple[str, ...]) -> list[tuple[str, str]]:
 
 class DealListView(PublishedListView):
     model = Deal
-    queryset_method = "for_lists"
+    # The columns its table shows, and its companies' names without their descriptions.
+    queryset_method = "for_table"
     filterset_class = DealFilterSet
     template_name = "deals/deal_list.html"
 
@@ -90,14 +91,24 @@ class DealDetailView(PublishedMixin, DetailView):
         krw_rate = None
         day = deal.announced_on or deal.status_on
         if deal.currency == "USD" and deal.amount is not None and day:
-            krw_rate = (
-                ExchangeRate.objects.published()
-                .filter(currency="KRW", date__lte=day)
-                .order_by("-date")
-                .first()
+            # The same for every deal of that day until the next edit (deals/cache.py).
+            # (In a tuple, so that a day without a rate is kept too.)
+            (krw_rate,) = cached_for_generation(
+                "krw-rate", (day.isoformat(),), lambda: (krw_rate_on(day),)
             )
         context["krw_rate"] = krw_rate
         return context
+
+
+def krw_rate_on(day):
+    """The published KRW rate of the day, or of the latest day before it with one."""
+    return (
+        ExchangeRate.objects.published()
+        .filter(currency="KRW", date__lte=day)
+        .only("currency", "date", "rate")
+        .order_by("-date")
+        .first()
+    )
 
 
 class DealCsvView(PublishedMixin, View):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Window, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_countries.fields import Country
@@ -18,16 +21,25 @@ from ..models import (
     AttendanceStatus,
     Company,
     Deal,
+    DealParty,
     Meeting,
     PartyRole,
     Person,
     Project,
     Source,
 )
-from .base import PublishedListView, PublishedMixin
+from ..models.deals import public_parties
+from .base import PAGE_SIZE, PublishedListView, PublishedMixin
 
 #: A detail page lists at most this many related rows of a kind, so its cost stays fixed.
 RELATED_LIMIT = 100
+#: A company page shows a page of its most recent deals in each role (the deal list's page
+#: size); the rest are a link away, in the deal list filtered by the company.
+DEALS_SHOWN = PAGE_SIZE
+#: ...and the companies it shares the most deals with, at most this many.
+PARTNERS_SHOWN = 50
+#: The roles other than supplier and buyer.
+OTHER_ROLES = (PartyRole.PARTNER, PartyRole.INVESTOR, PartyRole.GOVERNMENT)
 #: What Company.objects.with_totals() adds, shown in a company page's headline figures.
 TOTALS = ("deals_as_supplier", "deals_as_buyer", "gpus_supplied", "gpus_bought",
           "usd_supplied", "usd_bought")
@@ -53,6 +65,13 @@ class CompanyListView(PublishedListView):
 
 
 class CompanyDetailView(PublishedMixin, DetailView):
+    """A company: its totals over every deal, its most recent deals in each role (the rest a
+    link away, in the deal list filtered by it), and the companies it deals with most.
+
+    The busiest company takes part in a tenth of all deals (10,000 at 100,000): the page shows
+    a page of each list, never all, so it costs the same for it as for a company with three.
+    """
+
     model = Company
     template_name = "deals/company_detail.html"
 
@@ -62,47 +81,91 @@ class CompanyDetailView(PublishedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         company = self.object
-        # The totals scan all of the company's deals (a tenth of the table for the busiest):
-        # kept until the next edit (deals/cache.py).
-        totals = cached_for_generation(
-            "company-totals", (str(company.pk),),
-            lambda: Company.objects.filter(pk=company.pk).with_totals().values(*TOTALS).get(),
-        )
+        # The totals and the neighbourhood read all of the company's deals (a tenth of the
+        # table for the busiest): kept until the next edit (deals/cache.py).
+        key = (str(company.pk),)
+        totals = cached_for_generation("company-figures", key, lambda: company_totals(company))
         for name in TOTALS:
             setattr(company, name, totals[name])
-        deals = Deal.objects.published().for_lists()
+        deals = Deal.objects.published().table_columns()
 
-        def involving(role, count):
+        def recent(roles, count, exclude=()):
             # No query when the totals say there is nothing: for a company in many deals the
             # planner would otherwise walk the whole date index looking for a role it never
             # has (the busiest supplier as a buyer took most of a second at 100,000 deals).
             if not count:
                 return []
-            return list(deals.involving(company, role)[:RELATED_LIMIT])
+            queryset = deals.filter(pk__in=DealParty.objects.filter(
+                company=company, role__in=roles).values("deal_id"))
+            if exclude:
+                queryset = queryset.exclude(pk__in=DealParty.objects.filter(
+                    company=company, role__in=exclude).values("deal_id"))
+            return list(queryset[:DEALS_SHOWN])
 
-        as_supplier = involving(PartyRole.SUPPLIER, company.deals_as_supplier)
-        as_buyer = involving(PartyRole.BUYER, company.deals_as_buyer)
+        supply = (PartyRole.SUPPLIER, PartyRole.BUYER)
+        as_supplier = recent((PartyRole.SUPPLIER,), company.deals_as_supplier)
+        as_buyer = recent((PartyRole.BUYER,), company.deals_as_buyer)
         # Deals where it is partner, investor or government rather than supplier or buyer.
-        as_other = list(
-            deals.involving(company)
-            .exclude(pk__in=[d.pk for d in as_supplier + as_buyer])[:RELATED_LIMIT]
+        as_other = recent(OTHER_ROLES, totals["deals_other"], exclude=supply)
+        # The parties of all three lists in one query.
+        prefetch_related_objects(as_supplier + as_buyer + as_other, public_parties())
+        partners = cached_for_generation(
+            "company-partners", key, lambda: company_partners(company)
         )
-        # Its neighbourhood in the deal network: every public company across its deals.
-        partners = {}
-        for deal in as_supplier + as_buyer + as_other:
-            for party in deal.public_parties:
-                if party.company_id != company.pk:
-                    partners.setdefault(party.company_id, party.company)
+        query = urlencode({"company": company.slug})
         context.update(
             deals_as_supplier=as_supplier,
             deals_as_buyer=as_buyer,
             deals_other=as_other,
-            partners=sorted(partners.values(), key=lambda c: str(c).casefold()),
+            deals_shown=DEALS_SHOWN,
+            more_as_supplier=company.deals_as_supplier > len(as_supplier),
+            more_as_buyer=company.deals_as_buyer > len(as_buyer),
+            more_other=totals["deals_other"] > len(as_other),
+            supplier_query=urlencode({"supplier": company.slug}),
+            buyer_query=urlencode({"buyer": company.slug}),
+            company_query=query,
+            partners=partners["companies"],
+            partners_more=partners["more"],
             meetings=Meeting.objects.published()
             .attended_by_people_of(company)
+            .only("slug", "title", "title_ko", "starts_at", "timezone")
             .order_by("-starts_at", "-id")[:RELATED_LIMIT],
         )
         return context
+
+
+def company_totals(company) -> dict:
+    """The company's headline figures over published deals, in one aggregate query, and how
+    many deals it takes part in other than as supplier or buyer."""
+    public = Q(deal_parties__deal__publication="published")
+    other = public & Q(deal_parties__role__in=OTHER_ROLES)
+    return (
+        Company.objects.filter(pk=company.pk)
+        .with_totals()
+        .annotate(deals_other=Count("deal_parties__deal", filter=other, distinct=True))
+        .values(*TOTALS, "deals_other")
+        .get()
+    )
+
+
+def company_partners(company) -> dict:
+    """The public companies that share the most published deals with this one (at most
+    PARTNERS_SHOWN, in name order), and how many more there are."""
+    deals = DealParty.objects.filter(
+        company=company, deal__publication="published"
+    ).values("deal_id")
+    shared = (
+        Company.objects.published()
+        .filter(deal_parties__deal_id__in=deals)
+        .exclude(pk=company.pk)
+        .annotate(shared=Count("deal_parties__deal", distinct=True), total=Window(Count("*")))
+        .only("slug", "name", "name_ko")
+        .order_by("-shared", "id")[:PARTNERS_SHOWN]
+    )
+    companies = list(shared)
+    more = companies[0].total - len(companies) if companies else 0
+    companies.sort(key=lambda c: str(c).casefold())
+    return {"companies": companies, "more": more}
 
 
 class PersonListView(PublishedListView):

@@ -174,6 +174,31 @@ def test_company_page_lists_deals_by_role_with_totals(client, story):
     assert {c.slug for c in response.context["partners"]} == {"samsung-electronics", "sk-hynix"}
 
 
+def test_company_page_shows_its_most_recent_deals_and_links_to_the_rest(
+    client, story, monkeypatch
+):
+    """A company in thousands of deals gets a page of each list, its totals over all of them,
+    and links to the deal list filtered by it; its partners are those it shares most deals
+    with, and the page says how many more there are."""
+    from deals.views import directory
+
+    monkeypatch.setattr(directory, "DEALS_SHOWN", 1)
+    monkeypatch.setattr(directory, "PARTNERS_SHOWN", 1)
+    later = factories.make_deal(
+        supplier=story.nvidia, buyer=story.samsung, title="Later deal",
+        events=((dt.date(2025, 12, 1), models.DealStatus.ANNOUNCED),),
+    )
+    response = client.get(story.nvidia.get_absolute_url())
+    assert [d.slug for d in response.context["deals_as_supplier"]] == [later.slug]
+    assert response.context["company"].deals_as_supplier == 2
+    body = text(response)
+    assert "The 1 most recent of 2." in body
+    assert 'href="/deals/?supplier=nvidia"' in body
+    # Samsung shares two deals with Nvidia, SK hynix one.
+    assert [c.slug for c in response.context["partners"]] == ["samsung-electronics"]
+    assert "and 1 more" in body
+
+
 def test_company_page_shows_parent_and_subsidiaries(client, story):
     models.Company.objects.filter(pk=story.hynix.pk).update(parent=story.samsung)
     body = text(client.get(story.samsung.get_absolute_url()))
