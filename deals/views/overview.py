@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views import View
@@ -32,6 +31,7 @@ from ..models import (
     QuantityUnit,
     Source,
 )
+from ..models.base import slug_url
 
 #: How many deals the network draws at most; the filters narrow it further.
 NETWORK_LIMIT = 2000
@@ -137,27 +137,13 @@ class NetworkDeal:
     parties: list = field(default_factory=list)  # (role, NetworkCompany)
 
 
-class _Links:
-    """Addresses of many records from one reverse() each (slugs are plain ASCII)."""
-
-    MARK = "--slug--"
-
-    def __init__(self) -> None:
-        self.deal = reverse("deals:deal_detail", kwargs={"slug": self.MARK})
-        self.company = reverse("deals:company_detail", kwargs={"slug": self.MARK})
-
-    def of(self, template: str, slug: str) -> str:
-        return template.replace(self.MARK, slug)
-
-
 def network_of_records(deals: list[Deal]) -> list[NetworkDeal]:
     """Deals already loaded with `public_parties` (the graph page's table needs them too)."""
-    links = _Links()
     companies: dict[int, NetworkCompany] = {}
     rows = []
     for deal in deals:
         row = NetworkDeal(
-            deal.pk, str(deal), links.of(links.deal, deal.slug), deal.status,
+            deal.pk, str(deal), deal.get_absolute_url(), deal.status,
             deal.get_status_display(), deal.product_category, deal.quantity, deal.quantity_unit,
             deal.quantity_qualifier, deal.usd_amount, deal.is_undisclosed, deal.announced_on,
         )
@@ -165,7 +151,7 @@ def network_of_records(deals: list[Deal]) -> list[NetworkDeal]:
             company = party.company
             if company.pk not in companies:
                 companies[company.pk] = NetworkCompany(
-                    company.pk, str(company), links.of(links.company, company.slug),
+                    company.pk, str(company), company.get_absolute_url(),
                     company.country.code or "",
                 )
             row.parties.append((party.role, companies[company.pk]))
@@ -177,7 +163,6 @@ def network_of_queryset(deals) -> list[NetworkDeal]:
     """The same from plain values, two queries, no model instances: the JSON the drawing reads
     holds up to NETWORK_LIMIT deals and their parties, and building thousands of instances
     was most of its cost."""
-    links = _Links()
     korean = (get_language() or "en").startswith("ko")
     statuses = dict(DealStatus.choices)
 
@@ -192,7 +177,7 @@ def network_of_queryset(deals) -> list[NetworkDeal]:
         (pk, slug, title, title_ko, status, category, quantity, unit, qualifier, usd,
          disclosure, announced_on) = values
         rows[pk] = NetworkDeal(
-            pk, localized(title, title_ko), links.of(links.deal, slug), status,
+            pk, localized(title, title_ko), slug_url("deals:deal_detail", slug), status,
             str(statuses.get(status, status or "")), category, quantity, unit, qualifier, usd,
             disclosure == Disclosure.UNDISCLOSED, announced_on,
         )
@@ -205,7 +190,7 @@ def network_of_queryset(deals) -> list[NetworkDeal]:
     for deal_id, role, company_id, slug, name, name_ko, country in parties:
         if company_id not in companies:
             companies[company_id] = NetworkCompany(
-                company_id, localized(name, name_ko), links.of(links.company, slug),
+                company_id, localized(name, name_ko), slug_url("deals:company_detail", slug),
                 country or "",
             )
         rows[deal_id].parties.append((role, companies[company_id]))
