@@ -22,7 +22,6 @@ that both paths give byte-identical responses.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -32,12 +31,9 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.settings import ISO_8601, api_settings
 
 from deals.models import Deal, Meeting, Project
+from deals.models.base import SLUG
 
 from . import serializers as api
-
-#: What `html_link` can build from a template: a slug that `reverse()` would accept and write
-#: unchanged. Any other slug takes the slow, exact path.
-PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 # How a plan step turns the attribute into JSON.
 TEXT, CHOICE, DATETIME, CONVERT, METHOD = range(5)
@@ -136,12 +132,11 @@ def offset_datetime(value: dt.datetime, tz) -> str:
 class State:
     """What one request's representations share: the context and the link templates."""
 
-    __slots__ = ("context", "drafts", "api_templates", "html_templates", "tz")
+    __slots__ = ("context", "drafts", "html_templates", "tz")
 
     def __init__(self, context):
         self.context = context
         self.drafts = context.get("drafts", False)
-        self.api_templates = {}
         self.html_templates = {}
         self.tz = timezone.get_current_timezone()
 
@@ -157,15 +152,11 @@ class State:
         return record is not None and (self.drafts or record.is_published)
 
     def api_url(self, basename: str, record) -> str:
-        template = self.api_templates.get(basename)
-        if template is None:
-            template = api.api_link(self.context, basename, _Marked)
-            self.api_templates[basename] = template
-        return template.replace(api.SLUG_MARK, record.slug)
+        return api.api_link(self.context, basename, record)  # a template kept in the context
 
     def html_url(self, model, record):
         slug = record.slug
-        if type(slug) is not str or not PLAIN_SLUG.fullmatch(slug):
+        if type(slug) is not str or not SLUG.fullmatch(slug):
             return api.html_link(self.context, record)
         template = self.html_templates.get(model)
         if template is None:
@@ -174,10 +165,6 @@ class State:
         if api.SLUG_MARK not in template:
             return api.html_link(self.context, record)
         return template.replace(api.SLUG_MARK, slug)
-
-
-class _Marked:
-    slug = api.SLUG_MARK
 
 
 def state_of(context) -> State:
