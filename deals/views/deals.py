@@ -47,11 +47,11 @@ def _filter_choices():
 
 
 @functools.cache
-def _country_options(codes: tuple[str, ...], language: str) -> list[tuple[str, str]]:
-    return sorted(((code, str(Country(code).name)) for code in codes), key=lambda o: o[1])
+def _country_options(codes: tuple[str, ...], language: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((code, str(Country(code).name)) for code in codes), key=lambda o: o[1]))
 
 
-def country_options(codes: tuple[str, ...]) -> list[tuple[str, str]]:
+def country_options(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(code, name) pairs in name order, for country codes. A country's name is a translation
     lookup each time it is read, which with every country offered was the list page's largest
     cost; the pairs are made once per process and language."""

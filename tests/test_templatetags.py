@@ -1,0 +1,139 @@
+"""deals/templatetags/deals_tags.py: the tags that render in Python what used to be template
+loops (filter options, deal table rows) must give the same HTML the loops gave, escaped."""
+
+# ruff: noqa: E501 - the reference template keeps its lines as the template had them
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.test.html import parse_html
+from django.utils import translation
+
+from deals import models
+from deals.templatetags.deals_tags import choice_labels, deal_rows, options
+from tests.factories import CompanyFactory, DealPartyFactory, make_deal
+
+# The loop `_deal_table.html` had before `deal_rows`: the reference the tag must match.
+REFERENCE_ROWS = Template(
+    """{% load i18n deals_tags %}
+{% translate "Deal" as l_deal %}{% translate "Supplier" as l_supplier %}{% translate "Buyer" as l_buyer %}{% translate "Quantity" as l_quantity %}{% translate "Value" as l_value %}{% translate "Status" as l_status %}{% translate "Announced" as l_announced %}
+{% for deal in deals %}
+<tr>
+  <th scope="row" data-label="{{ l_deal }}"><a href="{{ deal.get_absolute_url }}">{{ deal|tr:"title" }}</a>
+    {% if deal.product or deal.product_ko %}<span class="sub">{{ deal|tr:"product" }}</span>{% endif %}</th>
+  <td data-label="{{ l_supplier }}">{% for p in deal.public_parties|with_role:"supplier" %}<a href="{{ p.company.get_absolute_url }}">{{ p.company }}</a>{% if not forloop.last %}, {% endif %}{% empty %}<span class="muted">—</span>{% endfor %}</td>
+  <td data-label="{{ l_buyer }}">{% for p in deal.public_parties|with_role:"buyer" %}<a href="{{ p.company.get_absolute_url }}">{{ p.company }}</a>{% if not forloop.last %}, {% endif %}{% empty %}<span class="muted">—</span>{% endfor %}</td>
+  <td data-label="{{ l_quantity }}">{{ deal|quantity|default:"—" }}</td>
+  <td data-label="{{ l_value }}">{% value_of deal %}</td>
+  <td data-label="{{ l_status }}">{% if deal.status %}<span class="status status-{{ deal.status }}">{{ deal.get_status_display }}</span>{% endif %}</td>
+  <td data-label="{{ l_announced }}">{{ deal.announced_on|fdate|default:"—" }}</td>
+</tr>
+{% empty %}
+<tr><td colspan="7">{% translate "No deals match." %}</td></tr>
+{% endfor %}"""
+)
+
+
+def _same_html(one: str, other: str) -> None:
+    assert parse_html(one) == parse_html(other), f"\n{one}\n!=\n{other}"
+
+
+@pytest.fixture
+def varied_deals(db):
+    """Deals that exercise every cell: ugly and Korean-only text, an undisclosed value, a
+    hidden party, two suppliers, no quantity, no announcement date, a won amount."""
+    hidden = CompanyFactory(name="Draft <Co>", publication=models.Publication.DRAFT)
+    second = CompanyFactory(name='A & "B" <i>', name_ko="에이 & 비")
+    made = [
+        make_deal(
+            title='<script>alert("x")</script> & co',
+            title_ko="",
+            product="",
+            product_ko="",
+            quantity=Decimal("260000"),
+            quantity_unit="gpus",
+            quantity_qualifier="more_than",
+            amount=None,
+            disclosure="undisclosed",
+        ),
+        make_deal(
+            title="",
+            title_ko="엔비디아, 삼성에 블랙웰 5만 개",
+            quantity=None,
+            amount=Decimal("1500000000000"),
+            currency="KRW",
+            disclosure="disclosed",
+            events=((dt.date(2025, 10, 29), models.DealStatus.REPORTED),),
+        ),
+    ]
+    DealPartyFactory(deal=made[0], company=second, role=models.PartyRole.SUPPLIER)
+    DealPartyFactory(deal=made[1], company=hidden, role=models.PartyRole.BUYER)
+    return list(models.Deal.objects.filter(pk__in=[d.pk for d in made]).for_table())
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_deal_rows_match_the_template_loop_they_replace(varied_deals, language):
+    with translation.override(language):
+        expected = REFERENCE_ROWS.render(Context({"deals": varied_deals}))
+        got = deal_rows(varied_deals)
+    _same_html(got, expected)
+    assert "<script>" not in got and "&lt;script&gt;" in got
+    assert "Draft &lt;Co&gt;" not in got  # an unpublished party stays hidden
+
+
+def test_deal_rows_of_nothing_say_so_in_the_readers_language(db):
+    with translation.override("ko"):
+        got = deal_rows([])
+        expected = REFERENCE_ROWS.render(Context({"deals": []}))
+    _same_html(got, expected)
+    assert "거래" in got or "없" in got
+
+
+def test_choice_labels_follow_the_language():
+    en = choice_labels(models.Deal, "status", "en")
+    with translation.override("ko"):
+        ko = choice_labels(models.Deal, "status", "ko")
+    assert en["signed"] == "Signed"
+    assert ko["signed"] != "Signed" and ko["signed"]
+    assert set(en) == set(ko) == set(models.DealStatus.values)
+
+
+def test_options_escape_and_mark_the_selected_value():
+    choices = [("", "Any"), ("a&b", "<b>Bold</b>"), ("kr", "대한민국"), ("x", 'say "hi"')]
+    got = options(choices, "kr")
+    _same_html(
+        got,
+        '<option value="a&amp;b">&lt;b&gt;Bold&lt;/b&gt;</option>'
+        '<option value="kr" selected>대한민국</option>'
+        '<option value="x">say &quot;hi&quot;</option>',
+    )
+
+
+def test_options_mark_every_value_of_a_multiple_choice_and_match_whole_values():
+    choices = [("mou", "MOU"), ("mou_extended", "MOU, extended"), ("loi", "LOI")]
+    got = options(choices, ["mou_extended", "loi"])
+    # "mou" is part of "mou_extended" but was not chosen.
+    assert '<option value="mou">' in got
+    assert '<option value="mou_extended" selected>' in got
+    assert '<option value="loi" selected>' in got
+
+
+def test_options_from_a_tuple_are_kept_per_process_and_give_the_same_html():
+    pairs = (("KR", "대한민국"), ("US", "미국 <US>"))
+    first = options(pairs, "US")
+    again = options(pairs, "KR")
+    assert first == options(list(pairs), "US")
+    assert again == options(list(pairs), "KR")
+    assert '<option value="US" selected>미국 &lt;US&gt;</option>' in first
+    assert 'value="US" selected' not in again
+
+
+def test_options_offer_records_by_address_name(db):
+    company = CompanyFactory(slug="sk-hynix", name="SK hynix", name_ko="SK하이닉스")
+    with translation.override("ko"):
+        got = options([company], "sk-hynix")
+    assert got == '<option value="sk-hynix" selected>SK하이닉스</option>'
