@@ -71,26 +71,56 @@ def visible(queryset, drafts: bool):
     return queryset if drafts else queryset.published()
 
 
+# What the deal serializer reads of each related record (plus `publication`, which decides
+# whether a reader may see it, and `updated_at`, which goes into the Last-Modified header):
+# a page of 50 deals reads about 650 related rows, and their other columns (descriptions,
+# notes, three timestamps a row) were a third of the time spent loading them.
+REF_COLUMNS = ("slug", "publication", "updated_at")
+COMPANY_COLUMNS = (*REF_COLUMNS, "name", "name_ko", "country")
+SOURCE_COLUMNS = (
+    *REF_COLUMNS, "url", "title", "title_ko", "publisher", "publisher_ko", "published_on",
+)
+MEETING_COLUMNS = (*REF_COLUMNS, "title", "title_ko", "starts_at")
+PROJECT_COLUMNS = (*REF_COLUMNS, "name", "name_ko")
+
+
 def deal_queryset(*, drafts: bool):
     """Deals with every relation the serializer reads: five queries for any number of rows."""
     return (
         visible(Deal.objects.all(), drafts)
         .select_related("project", "usd_rate")
+        .only(
+            *(f.name for f in Deal._meta.concrete_fields),
+            *(f"project__{name}" for name in PROJECT_COLUMNS),
+        )
         .prefetch_related(
             Prefetch(
                 "parties",
-                queryset=DealParty.objects.select_related("company").order_by("role", "id"),
+                queryset=DealParty.objects.select_related("company")
+                .only(
+                    "deal", "role", "note", "note_ko", *(f"company__{c}" for c in COMPANY_COLUMNS)
+                )
+                .order_by("role", "id"),
             ),
             Prefetch(
-                "events", queryset=DealEvent.objects.select_related("source").order_by("date", "id")
+                "events",
+                queryset=DealEvent.objects.select_related("source")
+                .only(
+                    "deal", "date", "date_precision", "status", "note", "note_ko", "updated_at",
+                    *(f"source__{c}" for c in SOURCE_COLUMNS),
+                )
+                .order_by("date", "id"),
             ),
             Prefetch(
                 "meeting_links",
-                queryset=DealMeeting.objects.select_related("meeting").order_by(
-                    "meeting__starts_at", "id"
-                ),
+                queryset=DealMeeting.objects.select_related("meeting")
+                .only("deal", "role", *(f"meeting__{c}" for c in MEETING_COLUMNS))
+                .order_by("meeting__starts_at", "id"),
             ),
-            Prefetch("sources", queryset=Source.objects.order_by("-published_on", "id")),
+            Prefetch(
+                "sources",
+                queryset=Source.objects.only(*SOURCE_COLUMNS).order_by("-published_on", "id"),
+            ),
         )
     )
 
