@@ -174,13 +174,6 @@ def state_of(context) -> State:
     return state
 
 
-def related(obj, name: str):
-    """`obj.<name>.all()` as prefetched (or as `deals.history.snapshot` left it)."""
-    cache = getattr(obj, "_prefetched_objects_cache", None)
-    rows = cache.get(name) if cache else None
-    return getattr(obj, name).all() if rows is None else rows
-
-
 # --- The plans -------------------------------------------------------------------------------
 
 _plans: dict = {}
@@ -199,26 +192,28 @@ def ref(serializer_class, state: State, record):
 
 def sources(state: State, obj) -> list:
     source_plan = plan(api.SourceRefSerializer)
-    return [source_plan.apply(state, s) for s in related(obj, "sources") if state.can_see(s)]
+    return [source_plan.apply(state, s) for s in api.prefetched(obj, "sources") if state.can_see(s)]
 
 
 def parties(state: State, obj) -> list:
     party_plan = plan(api.DealPartySerializer)
     return [
-        party_plan.apply(state, p) for p in related(obj, "parties") if state.can_see(p.company)
+        party_plan.apply(state, p)
+        for p in api.prefetched(obj, "parties")
+        if state.can_see(p.company)
     ]
 
 
 def events(state: State, obj) -> list:
     event_plan = plan(api.DealEventSerializer)
-    return [event_plan.apply(state, e) for e in related(obj, "events")]
+    return [event_plan.apply(state, e) for e in api.prefetched(obj, "events")]
 
 
 def meetings(state: State, obj) -> list:
     link_plan = plan(api.DealMeetingSerializer)
     return [
         link_plan.apply(state, m)
-        for m in related(obj, "meeting_links")
+        for m in api.prefetched(obj, "meeting_links")
         if state.can_see(m.meeting)
     ]
 

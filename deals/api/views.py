@@ -85,7 +85,10 @@ PROJECT_COLUMNS = (*REF_COLUMNS, "name", "name_ko")
 
 
 def deal_queryset(*, drafts: bool):
-    """Deals with every relation the serializer reads: five queries for any number of rows."""
+    """Deals with every relation the serializer reads: five queries for any number of rows.
+
+    The relations land in lists, `prefetched_<relation>`, which the serializers read through
+    `serializers.prefetched` (see there why not querysets)."""
     return (
         visible(Deal.objects.all(), drafts)
         .select_related("project", "usd_rate")
@@ -101,6 +104,7 @@ def deal_queryset(*, drafts: bool):
                     "deal", "role", "note", "note_ko", *(f"company__{c}" for c in COMPANY_COLUMNS)
                 )
                 .order_by("role", "id"),
+                to_attr="prefetched_parties",
             ),
             Prefetch(
                 "events",
@@ -110,16 +114,19 @@ def deal_queryset(*, drafts: bool):
                     *(f"source__{c}" for c in SOURCE_COLUMNS),
                 )
                 .order_by("date", "id"),
+                to_attr="prefetched_events",
             ),
             Prefetch(
                 "meeting_links",
                 queryset=DealMeeting.objects.select_related("meeting")
                 .only("deal", "role", *(f"meeting__{c}" for c in MEETING_COLUMNS))
                 .order_by("meeting__starts_at", "id"),
+                to_attr="prefetched_meeting_links",
             ),
             Prefetch(
                 "sources",
                 queryset=Source.objects.only(*SOURCE_COLUMNS).order_by("-published_on", "id"),
+                to_attr="prefetched_sources",
             ),
         )
     )
@@ -526,14 +533,16 @@ class DealViewSet(HistoryViewSet):
     def record_last_modified(self, obj):
         # Parties and events change only through the deal's services, which save the deal;
         # the companies, sources, meetings and project shown can change on their own.
+        prefetched = serializers.prefetched
+        events = prefetched(obj, "events")
         return latest(
             obj.updated_at,
             obj.project.updated_at if obj.project else None,
-            *(p.company.updated_at for p in obj.parties.all()),
-            *(e.source.updated_at for e in obj.events.all() if e.source),
-            *(e.updated_at for e in obj.events.all()),
-            *(m.meeting.updated_at for m in obj.meeting_links.all()),
-            *(s.updated_at for s in obj.sources.all()),
+            *(p.company.updated_at for p in prefetched(obj, "parties")),
+            *(e.source.updated_at for e in events if e.source),
+            *(e.updated_at for e in events),
+            *(m.meeting.updated_at for m in prefetched(obj, "meeting_links")),
+            *(s.updated_at for s in prefetched(obj, "sources")),
         )
 
 
