@@ -147,6 +147,16 @@ def test_filter_by_status_several_at_once(api, three_deals):
     assert listed(api, status=["signed", "rumored"]) == {"to-hyundai", "samsung-sells"}
 
 
+def test_a_records_address_answers_without_filters_and_with_them_as_before(api, three_deals):
+    # Without a query string the detail skips the filters (nothing to narrow); with one they
+    # apply as DRF applies them to a detail lookup.
+    assert api.get("/api/v1/deals/to-hyundai/").status_code == 200
+    assert api.get("/api/v1/deals/to-hyundai/", {"status": "signed"}).status_code == 200
+    assert api.get("/api/v1/deals/to-hyundai/", {"supplier": "samsung-electronics"}).status_code \
+        == 404
+    assert api.get("/api/v1/deals/to-hyundai/", {"q": "없는 말"}).status_code == 404
+
+
 def test_filter_by_disclosure(api, three_deals):
     assert listed(api, disclosed="true") == {"to-hyundai"}
     assert listed(api, disclosed="false") == {"to-samsung", "samsung-sells"}
