@@ -97,3 +97,21 @@ def test_company_search_reads_aliases_too():
         "sk-hynix",
         "skt",
     }
+
+
+@pytest.mark.django_db
+def test_short_search_works_inside_a_subquery_and_follows_edits():
+    deal = DealFactory(slug="renamed", title="Chips for Ulsan", title_ko="", product="")
+    DealFactory(slug="other", title="Memory", title_ko="", product="")
+    inner = models.Deal.objects.search("ul").values("pk")
+    assert set(models.Deal.objects.filter(pk__in=inner).values_list("slug", flat=True)) == {
+        "renamed"
+    }
+    # The stored pieces follow the title (PostgreSQL recomputes them on every update).
+    deal.title = "울산 AI 데이터센터"
+    deal.save()
+    assert not models.Deal.objects.search("ul").exists()
+    assert set(models.Deal.objects.search("울산").values_list("slug", flat=True)) == {"renamed"}
+    models.Deal.objects.filter(pk=deal.pk).update(title="Gyeongju", title_ko="경주")
+    assert set(models.Deal.objects.search("경").values_list("slug", flat=True)) == {"renamed"}
+    assert not models.Deal.objects.search("울").exists()

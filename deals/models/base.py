@@ -13,7 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import connections, models, router
-from django.db.models import F, Func, Q
+from django.db.models import Expression, F, Func, Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -124,13 +124,29 @@ class PublishedQuerySet(models.QuerySet):
             function=f"{self.model._meta.db_table}_search_text",
             output_field=models.TextField(),
         )
-        queryset = self.alias(_search_text=text)
         if len(term) < 3 and SHORT_GRAM.match(term):
-            grams = Func(text, function="deals_short_grams", output_field=ArrayField(
-                models.TextField()
-            ))
-            queryset = queryset.alias(_search_grams=grams).filter(_search_grams__contains=[term])
-        return queryset.filter(_search_text__contains=term)
+            # The stored pieces hold every syllable and every pair of neighbouring letters,
+            # digits or syllables, so holding the term is the same as containing it: no text
+            # match on top, which left PostgreSQL guessing the matches too rare to stop a scan
+            # early for a term as common as AI.
+            return self.alias(_search_grams=StoredSearchGrams()).filter(
+                _search_grams__contains=[term]
+            )
+        return self.alias(_search_text=text).filter(_search_text__contains=term)
+
+
+class StoredSearchGrams(Expression):
+    """The `search_grams` column of deals and companies: their search text's one- and
+    two-character pieces, which PostgreSQL computes and stores (migration 0009). Not a model
+    field, since only PostgreSQL has it; referred to through the query's own alias for the
+    table, so it also works where the table is renamed (a subquery's U0)."""
+
+    def __init__(self):
+        super().__init__(output_field=ArrayField(models.TextField()))
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_grams", []
 
 
 #: What Django's `slug` path converter accepts; `slug_url` builds these without `reverse`.
