@@ -571,6 +571,16 @@ def test_company_list_filters_by_country(client, story):
     assert '<option value="US" selected>' in text(response)
 
 
+def test_company_list_offers_the_countries_of_published_companies_only(client, story):
+    factories.CompanyFactory(name="Draft Co", country="JP", publication=models.Publication.DRAFT)
+    factories.CompanyFactory(name="Kiwi Chips", name_ko="키위칩스", country="NZ",
+                             publication=models.Publication.PUBLISHED)
+    body = text(client.get(url("deals:company_list", "ko") + "?country=nz%00<x>"))
+    assert '<option value="JP"' not in body
+    assert '<option value="NZ">' in body and '<option value="US">' in body
+    assert "<x>" not in body
+
+
 def test_language_switcher_on_a_missing_page(client, story):
     # An address that matches a page keeps its twin; one that matches nothing leads home.
     body = text(client.get("/ko/deals/no-such-deal/"))
