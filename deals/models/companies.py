@@ -48,7 +48,8 @@ class CompanyQuerySet(PublishedQuerySet):
         )
 
     def for_detail(self):
-        """A company page: its parent, and its public subsidiaries, people, projects, sources."""
+        """A company page: its parent, and its public subsidiaries, projects and sources (its
+        people are a page of their own: the busiest company has a thousand at a million deals)."""
         from .projects import ProjectParty
         from .sources import Source
 
@@ -56,7 +57,6 @@ class CompanyQuerySet(PublishedQuerySet):
             Prefetch(
                 "subsidiaries", queryset=Company.objects.published(), to_attr="public_subsidiaries"
             ),
-            Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
             Prefetch(
                 "project_parties",
                 queryset=ProjectParty.objects.filter(project__publication="published")

@@ -199,6 +199,28 @@ def test_company_page_shows_its_most_recent_deals_and_links_to_the_rest(
     assert "and 1 more" in body
 
 
+def test_company_page_shows_a_page_of_its_people_and_links_to_the_rest(client, story, monkeypatch):
+    from deals.views import directory
+
+    monkeypatch.setattr(directory, "RELATED_LIMIT", 2)
+    company = factories.CompanyFactory(slug="busy-co", publication=models.Publication.PUBLISHED)
+    for name, name_ko in (("Ahn", "안<b>"), ("Baek", "백"), ("Cho", "조")):
+        factories.PersonFactory(company=company, name=name, name_ko=name_ko,
+                                publication=models.Publication.PUBLISHED)
+    factories.PersonFactory(company=company, name="Aaron Draft",
+                            publication=models.Publication.DRAFT)
+    response = client.get(url("deals:company_detail", "ko", slug="busy-co"))
+    assert [p.name for p in response.context["people"]] == ["Ahn", "Baek"]
+    body = text(response)
+    assert "안&lt;b&gt;" in body and "조" not in body and "Aaron" not in body
+    assert 'href="/ko/people/?company=busy-co"' in body
+    assert "인물 목록에서 이 기업의 인물 모두 보기" in body
+    # With room for everyone, no link.
+    monkeypatch.setattr(directory, "RELATED_LIMIT", 3)
+    body = text(client.get(url("deals:company_detail", "ko", slug="busy-co")))
+    assert "조" in body and "/ko/people/?company=busy-co" not in body
+
+
 def test_company_page_shows_parent_and_subsidiaries(client, story):
     models.Company.objects.filter(pk=story.hynix.pk).update(parent=story.samsung)
     body = text(client.get(story.samsung.get_absolute_url()))
