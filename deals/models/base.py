@@ -172,15 +172,37 @@ def slug_url(viewname: str, slug: str) -> str:
     return template.replace(_SLOT, slug, 1)
 
 
+def slug_urls(viewname: str):
+    """`slug_url` for many records of one view: the language, prefix and address pattern are
+    looked up once (each a context-local read) rather than once per record."""
+    template = _slug_url_template(
+        viewname, get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
+    )
+
+    def url(slug: str) -> str:
+        if not SLUG.fullmatch(slug or ""):
+            return reverse(viewname, kwargs={"slug": slug})
+        return template.replace(_SLOT, slug, 1)
+
+    return url
+
+
+def reads_korean() -> bool:
+    """Whether the active language is Korean (what `Bilingual.localized` shows first)."""
+    return (get_language() or "en").startswith("ko")
+
+
 class Bilingual:
     """Reads a field in the reader's language, falling back to the other language."""
 
-    def localized(self, field: str) -> str:
+    def localized(self, field: str, korean: bool | None = None) -> str:
+        """`korean`, when the caller already knows it (`reads_korean()`), saves the lookup of
+        the active language for each of many records."""
         english = getattr(self, field, "") or ""
-        korean = getattr(self, f"{field}_ko", "") or ""
-        if (get_language() or "en").startswith("ko"):
-            return korean or english
-        return english or korean
+        korean_text = getattr(self, f"{field}_ko", "") or ""
+        if reads_korean() if korean is None else korean:
+            return korean_text or english
+        return english or korean_text
 
 
 #: The field a rule's message belongs beside, by the end of the rule's constraint name. Django
