@@ -32,6 +32,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import targets
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS = ROOT / "bench-results"
@@ -124,6 +126,9 @@ def main() -> int:
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print()
     print(table(results))
+    print("\nThe targets (bench/targets.py; add --scale with a run at the other scale for the "
+          "1M >= 80% rule):\n")
+    print(targets.markdown(targets.check(results)))
     print(f"\nSaved {path.relative_to(ROOT)}")
     return 0
 
