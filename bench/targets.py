@@ -85,16 +85,9 @@ def check(results: dict, scale: dict | None = None) -> list[tuple[str, str, str]
             out.append((f"cached {name} >= 1/2 of the floor",
                         f"{by_rate:.2f} by req/s, {by_cpu:.2f} by CPU",
                         verdict(by_rate >= 0.5, by_cpu >= 0.5)))
-    rss = results.get("worker_rss_mb") or []
-    if rss and results.get("deals", 0) >= 1_000_000:
-        out.append(("worker < 200 MB resident at 1M", f"{max(rss)} MB", verdict(max(rss) < 200)))
-    export = results.get("export")
-    if export:
-        complete = export.get("complete", True)
-        out.append(("export streams 1M deals with < 50 MB growth",
-                    f"+{export['growth_mb']} MB over {export.get('deals', '?'):,} deals"
-                    + ("" if complete else " (stopped early)"),
-                    verdict(export["growth_mb"] < 50)))
+    for run in (results, scale):
+        if run is not None and run.get("deals", 0) >= 1_000_000:
+            out.extend(memory(run))
     if scale:
         small, large = results, scale
         if small["deals"] > large["deals"]:
@@ -109,6 +102,22 @@ def check(results: dict, scale: dict | None = None) -> list[tuple[str, str, str]
                 out.append((f"{phase} {name} at {large['deals']:,} >= 80% of {small['deals']:,}",
                             f"{by_rate:.2f} by req/s, {by_cpu:.2f} by CPU",
                             verdict(by_rate >= 0.8, by_cpu >= 0.8)))
+    return out
+
+
+def memory(run: dict) -> list[tuple[str, str, str]]:
+    """The worker's resident memory and the export's growth, from a run at a million deals."""
+    out = []
+    rss = run.get("worker_rss_mb") or []
+    if rss:
+        out.append(("worker < 200 MB resident at 1M", f"{max(rss)} MB", verdict(max(rss) < 200)))
+    export = run.get("export")
+    if export:
+        complete = export.get("complete", True)
+        out.append(("export streams 1M deals with < 50 MB growth",
+                    f"+{export['growth_mb']} MB over {export.get('deals', '?'):,} deals"
+                    + ("" if complete else " (stopped early)"),
+                    verdict(export["growth_mb"] < 50)))
     return out
 
 
