@@ -164,12 +164,7 @@ def slug_url(viewname: str, slug: str) -> str:
     language and script prefix. A page of 25 deals with their parties, partners, people and
     meetings reversed some 350 addresses, a fifth of the company page's CPU. A slug that the
     converter would refuse goes through `reverse` (and its error) as before."""
-    if not SLUG.fullmatch(slug or ""):
-        return reverse(viewname, kwargs={"slug": slug})
-    template = _slug_url_template(
-        viewname, get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
-    )
-    return template.replace(_SLOT, slug, 1)
+    return slug_urls(viewname)(slug)
 
 
 def slug_urls(viewname: str):
