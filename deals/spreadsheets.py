@@ -39,6 +39,28 @@ CSV_ENCODINGS = ("utf-8-sig", "cp949")
 XLSX_UNPACKED_FACTOR = 20
 
 
+#: What a spreadsheet program takes for the start of a formula ("CSV injection", OWASP).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def safe_cell(value):
+    """A cell that a spreadsheet program shows instead of running: text that would start a
+    formula gets an apostrophe in front (`'=HYPERLINK(…)`); plain numbers (-5, +3.2) and
+    everything that is not text stay as they are. Import takes the apostrophe off again
+    (`text_of`), so an exported file imports back to the same text."""
+    if type(value) is not str or not value.startswith(FORMULA_START):
+        return value
+    return value if PLAIN_NUMBER.fullmatch(value) else "'" + value
+
+
+def formula_guarded(dataset: tablib.Dataset) -> tablib.Dataset:
+    guarded = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        guarded.append([safe_cell(cell) for cell in row])
+    return guarded
+
+
 class ImportFileError(ValueError):
     """The file cannot be read as what it says it is. The message says why, in plain words."""
 
@@ -85,7 +107,7 @@ class CSV(base_formats.CSV):
         return dataset
 
     def export_data(self, dataset, **kwargs):
-        return "\ufeff" + super().export_data(dataset, **kwargs)
+        return "\ufeff" + super().export_data(formula_guarded(dataset), **kwargs)
 
 
 class XLSX(base_formats.XLSX):
@@ -100,6 +122,10 @@ class XLSX(base_formats.XLSX):
             ) from error
         dataset.headers = ["" if h is None else str(h) for h in dataset.headers or []]
         return dataset
+
+    def export_data(self, dataset, **kwargs):
+        # openpyxl writes any text that starts with "=" as a live formula.
+        return super().export_data(formula_guarded(dataset), **kwargs)
 
 
 IMPORT_FORMATS = [CSV, XLSX]
@@ -225,12 +251,16 @@ class ImportCacheStorage(CacheStorage):
 
 
 def text_of(value) -> str:
-    """A cell as text, trimmed; None is empty."""
+    """A cell as text, trimmed; None is empty. The apostrophe `safe_cell` puts before text
+    that would start a formula is taken off."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a spreadsheet's 5090.0 in a text column means 5090
-    return str(value).strip()
+    text = str(value).strip()
+    if text[:1] == "'" and text[1:].startswith(FORMULA_START):
+        return text[1:].strip()
+    return text
 
 
 class TextWidget(widgets.CharWidget):

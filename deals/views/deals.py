@@ -15,6 +15,7 @@ from django_countries.fields import Country
 from ..cache import cached_for_generation
 from ..filters import DealFilterSet
 from ..models import Company, Deal, ExchangeRate, PartyRole
+from ..spreadsheets import safe_cell
 from .base import PublishedListView, PublishedMixin
 
 #: Up to this many published companies, the deal filters offer them in drop-down lists; past
@@ -160,8 +161,7 @@ class DealCsvView(PublishedMixin, View):
 
 def _cell(value) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_cell(str(value))
 
 
 def _number(value) -> str:
