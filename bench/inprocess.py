@@ -37,11 +37,16 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key")
     parser.add_argument("--sql", action="store_true", help="EXPLAIN ANALYZE each query")
+    parser.add_argument("--cached", action="store_true",
+                        help="with the Redis page and API cache on, as in the cached phase")
     args = parser.parse_args()
 
     database = os.environ.get("BENCH_DATABASE_URL", SERVER + default_database(args.deals))
     env = base_env(database)
     env.update(PAGE_CACHE_SECONDS="0", DATA_CACHE_SECONDS="3600", LOG_LEVEL="WARNING")
+    if args.cached:
+        env.update(PAGE_CACHE_SECONDS="300",
+                   REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
     env.setdefault("DJANGO_SETTINGS_MODULE", "dealtracker.settings")
     os.environ.update(env)
 

@@ -1,9 +1,11 @@
 """Shared caching of what anonymous readers get, and its invalidation.
 
-Everything cached is keyed by a *content generation*: one integer in the cache that goes up
+Everything cached is stamped with a *content generation*: one integer in the cache that goes up
 after every committed write to any deal model, whichever path wrote it (admin, API, services,
-imports, the shell). Old entries are then never read again and expire on their own. Coarse, but
-it can never serve a page that misses a published change, and it costs one cache read a request.
+imports, the shell). An entry stamped with an older generation is never served: the next
+reader builds it again and overwrites it. Coarse, but it can never serve a page that misses a
+published change, and reading the generation and the entry together costs one cache round trip
+(`read_fresh`).
 """
 
 from __future__ import annotations
@@ -40,7 +42,25 @@ def bump_content_generation() -> None:
 
 def cache_key(prefix: str, *parts: str) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
-    return f"{prefix}:{content_generation()}:{digest}"
+    return f"{prefix}:{digest}"
+
+
+def read_fresh(key: str) -> tuple[int, object | None]:
+    """The current content generation, and what `key` holds if it was stored for that
+    generation (None when it is missing or older). One round trip: MGET on Redis."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    generation = content_generation() if generation is None else int(generation)
+    stored = found.get(key)
+    if type(stored) is tuple and len(stored) == 2 and stored[0] == generation:
+        return generation, stored[1]
+    return generation, None
+
+
+def store_fresh(key: str, generation: int, value, seconds: int) -> None:
+    """Keeps `value` at `key` for readers of `generation` (read before `value` was built, so an
+    edit committed meanwhile makes it stale rather than hiding the edit)."""
+    cache.set(key, (generation, value), seconds)
 
 
 def cached_for_generation(prefix: str, parts: tuple[str, ...], compute):
@@ -54,11 +74,25 @@ def cached_for_generation(prefix: str, parts: tuple[str, ...], compute):
     if seconds <= 0:
         return compute()
     key = cache_key(prefix, *parts)
-    value = cache.get(key)
+    generation, value = read_fresh(key)
     if value is None:
         value = compute()
-        cache.set(key, value, seconds)
+        store_fresh(key, generation, value, seconds)
     return value
+
+
+def count_in_window(key: str, seconds: int) -> int:
+    """Adds one to the counter at `key`, which starts at zero and lives `seconds`; returns the
+    new count (the throttles' counters, deals/api/access.py)."""
+    counting = getattr(cache, "incr_expiring", None)
+    if counting is not None:
+        return counting(key, seconds)
+    cache.add(key, 0, seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls: this request starts the window again
+        cache.set(key, 1, seconds)
+        return 1
 
 
 def _invalidate_on_commit(sender, **kwargs) -> None:
@@ -110,3 +144,21 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = _ReusingRedisCacheClient
+        self._scripts: dict[int, object] = {}
+
+    #: INCR, and on the first count EXPIRE: atomic, as one command (Lua runs alone in Redis).
+    COUNT_IN_WINDOW = (
+        "local n = redis.call('INCR', KEYS[1]) "
+        "if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end "
+        "return n"
+    )
+
+    def incr_expiring(self, key: str, timeout: int) -> int:
+        """Adds one to an integer that starts at zero and expires `timeout` seconds after it
+        was created: one round trip (Django's `add` then `incr` take three)."""
+        key = self.make_and_validate_key(key)
+        client = self._cache.get_client(key, write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(self.COUNT_IN_WINDOW)
+        return int(script(keys=[key], args=[int(timeout)]))

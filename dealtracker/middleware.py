@@ -129,14 +129,13 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self._cacheable_request(request):
             return self.get_response(request)
-        from django.core.cache import cache
         from django.http import HttpResponse
 
-        from deals.cache import cache_key
+        from deals.cache import cache_key, read_fresh, store_fresh
 
         key = cache_key("page", request.method, request.get_full_path(),
                         getattr(request, "LANGUAGE_CODE", ""))
-        stored = cache.get(key)
+        generation, stored = read_fresh(key)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -148,7 +147,8 @@ class AnonymousPageCacheMiddleware:
         if self._cacheable_response(response):
             headers = [(k, v) for k, v in response.items()
                        if k.lower() not in ("set-cookie", "x-request-id")]
-            cache.set(key, (response.status_code, headers, response.content), _cache_seconds())
+            store_fresh(key, generation, (response.status_code, headers, response.content),
+                        _cache_seconds())
             response["X-Cache"] = "miss"
         return response
 

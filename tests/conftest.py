@@ -73,3 +73,24 @@ def english_between_requests():
     yield
     request_finished.disconnect(dispatch_uid="tests-english")
     translation.deactivate()
+
+
+class ThrottleClock:
+    """The API throttles' clock, set by the test (seconds since the epoch)."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def throttle_clock(monkeypatch):
+    """Stops the throttles' clock 20 s into a minute (and an hour), so a test's requests all
+    fall in one window whatever the time it runs; move it with `throttle_clock.now = ...`."""
+    from deals.api.access import FixedWindowRateThrottle
+
+    clock = ThrottleClock(1_800_000_000.0 + 20)  # 1_800_000_000 is a whole hour
+    monkeypatch.setattr(FixedWindowRateThrottle, "timer", staticmethod(clock))
+    return clock

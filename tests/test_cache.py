@@ -2,6 +2,7 @@
 memory), and never showing a reader anything older than the last committed edit."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +11,13 @@ from rest_framework.test import APIClient
 
 from deals import editorial, models, services
 from deals.api.access import AnonScopedRateThrottle
+from deals.cache import (
+    bump_content_generation,
+    cache_key,
+    count_in_window,
+    read_fresh,
+    store_fresh,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +130,9 @@ def test_unpublishing_takes_a_deal_off_at_once(
     assert "Nvidia supplies Blackwell GPUs" not in body(api.get("/api/v1/deals/"))
 
 
-def test_cached_api_answers_still_count_against_the_throttle(api, deal, monkeypatch):
+def test_cached_api_answers_still_count_against_the_throttle(
+    api, deal, monkeypatch, throttle_clock
+):
     monkeypatch.setattr(
         AnonScopedRateThrottle, "THROTTLE_RATES",
         {**AnonScopedRateThrottle.THROTTLE_RATES, "anon": "3/minute"},
@@ -194,3 +204,67 @@ def test_home_and_company_totals_follow_the_next_edit(
         page = client.get(supplier.get_absolute_url())
         assert page.context["company"].deals_as_supplier == 2
         assert len(page.context["deals_as_supplier"]) == 2
+
+
+def test_an_entry_stored_for_an_older_generation_is_never_served():
+    key = cache_key("test", "/deals/?q=삼성", "ko")
+    generation, stored = read_fresh(key)
+    assert stored is None
+    store_fresh(key, generation, "before", 60)
+    assert read_fresh(key) == (generation, "before")
+
+    # Built from what was read before an edit, stored after it: stale at once.
+    bump_content_generation()
+    store_fresh(key, generation, "built before the edit", 60)
+    newer, stored = read_fresh(key)
+    assert (newer, stored) == (generation + 1, None)
+    store_fresh(key, newer, "after", 60)
+    assert read_fresh(key) == (newer, "after")
+    # Another key (language) is another entry.
+    assert read_fresh(cache_key("test", "/deals/?q=삼성", "en"))[1] is None
+
+
+def test_a_cached_page_costs_one_cache_round_trip(client, deal, monkeypatch):
+    client.get("/deals/")
+    calls, depth = [], [0]
+
+    def recorded(name, original):
+        def call(*args, **kwargs):
+            if not depth[0]:  # only the outer call (local memory's get_many calls get)
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+        return call
+
+    for name in ("get", "get_many", "set", "add", "incr"):
+        monkeypatch.setattr(cache, name, recorded(name, getattr(cache, name)))
+    response = client.get("/deals/")
+    assert response["X-Cache"] == "hit"
+    assert calls == ["get_many"]
+
+
+def test_window_counters_count_and_expire():
+    key = "test-window:198.51.100.7"
+    assert [count_in_window(key, 1) for _ in range(3)] == [1, 2, 3]
+    assert count_in_window(key + ":other", 1) == 1
+    time.sleep(1.2)
+    assert count_in_window(key, 1) == 1  # a new window starts from zero
+
+
+def test_throttled_clients_wait_for_the_next_window(api, deal, monkeypatch, throttle_clock):
+    monkeypatch.setattr(
+        AnonScopedRateThrottle, "THROTTLE_RATES",
+        {**AnonScopedRateThrottle.THROTTLE_RATES, "anon": "2/minute"},
+    )
+    assert [api.get("/api/v1/deals/").status_code for _ in range(3)] == [200, 200, 429]
+    throttle_clock.now += 30
+    refused = api.get("/api/v1/deals/")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "10"  # 20 s into the minute, then 30 s later
+    throttle_clock.now += 10  # the next minute
+    assert [api.get("/api/v1/deals/").status_code for _ in range(3)] == [200, 200, 429]
+    # Another client has its own count.
+    assert api.get("/api/v1/deals/", REMOTE_ADDR="203.0.113.9").status_code == 200

@@ -5,16 +5,16 @@ runs before DRF's throttles, so cached answers would never count against a clien
 the lookup happens in the view's `initial()`, after DRF has authenticated the request, checked
 its permissions and counted it against the throttles; only then does a hit skip the database.
 
-Keys carry the content generation (deals/cache.py), so any committed edit makes the next
-request fresh. Signed-in clients (session or token) are never served from, or stored in, it.
+Entries are stamped with the content generation (deals/cache.py), so any committed edit makes
+the next request fresh. Signed-in clients (session or token) are never served from, or stored
+in, it.
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from rest_framework.response import Response
 
-from deals.cache import cache_key, page_cache_seconds
+from deals.cache import cache_key, page_cache_seconds, read_fresh, store_fresh
 
 CACHED_ACTIONS = ("list", "retrieve")
 
@@ -32,6 +32,7 @@ class AnonymousReadCacheMixin:
     """
 
     _read_cache_key: str | None = None
+    _read_generation: int = 0
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
@@ -41,15 +42,16 @@ class AnonymousReadCacheMixin:
         key = cache_key(
             "api", request.method, request.get_full_path(), getattr(request, "LANGUAGE_CODE", "")
         )
-        stored = cache.get(key)
+        generation, stored = read_fresh(key)
         if stored is None:
-            self._read_cache_key = key
+            self._read_cache_key, self._read_generation = key, generation
             return
-        content, content_type, last_modified = stored
+        content, content_type, last_modified, etag = stored
         response = Response(status=200)
         # Setting the content marks the response rendered: nothing is serialized again.
         response.content = content
         response["Content-Type"] = content_type
+        response["ETag"] = etag  # kept with the body: not hashed again (ConditionalGetMixin)
         response["X-Cache"] = "hit"
         self.last_modified = last_modified
         raise _CachedAnswer(response)
@@ -63,9 +65,11 @@ class AnonymousReadCacheMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         key = self._read_cache_key
         if key is not None and response.status_code == 200 and not response.streaming:
-            cache.set(
+            store_fresh(
                 key,
-                (response.content, response["Content-Type"], getattr(self, "last_modified", None)),
+                self._read_generation,
+                (response.content, response["Content-Type"], getattr(self, "last_modified", None),
+                 response.get("ETag")),
                 page_cache_seconds(),
             )
             response["X-Cache"] = "miss"

@@ -277,7 +277,9 @@ class ConditionalGetMixin:
         if getattr(response, "streaming", False):
             return response
         response.render()
-        etag = representation_etag(response.content, detail=detail)
+        # An answer from the read cache (AnonymousReadCacheMixin) brings the ETag it was
+        # stored with; every other body is hashed here.
+        etag = response.get("ETag") or representation_etag(response.content, detail=detail)
         response["ETag"] = etag
         stamp = None
         if self.last_modified is not None:

@@ -41,7 +41,7 @@ def test_wrong_token_is_a_json_401(api):
     assert_error(api.get("/api/v1/deals/"), 401)
 
 
-def test_anonymous_reads_are_throttled_with_retry_after(api, monkeypatch):
+def test_anonymous_reads_are_throttled_with_retry_after(api, monkeypatch, throttle_clock):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
                         {**SimpleRateThrottle.THROTTLE_RATES, "anon": "3/minute"})
     for _ in range(3):
@@ -52,7 +52,9 @@ def test_anonymous_reads_are_throttled_with_retry_after(api, monkeypatch):
     assert int(response["Retry-After"]) > 0
 
 
-def test_signed_in_editors_are_not_held_to_the_anonymous_rate(editor_api, monkeypatch):
+def test_signed_in_editors_are_not_held_to_the_anonymous_rate(
+    editor_api, monkeypatch, throttle_clock
+):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
                         {**SimpleRateThrottle.THROTTLE_RATES, "anon": "1/minute"})
     for _ in range(3):

@@ -71,7 +71,7 @@ def test_export_answers_304_while_nothing_changed(api, published_deal):
     assert api.get("/api/v1/export/", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
-def test_anonymous_export_has_its_own_throttle(api, monkeypatch, published_deal):
+def test_anonymous_export_has_its_own_throttle(api, monkeypatch, throttle_clock, published_deal):
     rates = {**SimpleRateThrottle.THROTTLE_RATES, "anon-export": "2/hour"}
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     assert api.get("/api/v1/export/").status_code == 200
