@@ -41,6 +41,9 @@ def bump_content_generation() -> None:
 
 
 def cache_key(prefix: str, *parts: str) -> str:
+    """Where `parts` are kept under `prefix`. Entries are tuples (generation, value) since
+    this release; prefixes name their value's shape, so that a rolling deploy never has one
+    release read another's entries."""
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
     return f"{prefix}:{digest}"
 

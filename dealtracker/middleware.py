@@ -119,6 +119,9 @@ class AnonymousPageCacheMiddleware:
     """
 
     SKIP_PREFIXES = ("/api/", "/healthz", "/readyz", "/i18n/", "/static/")
+    #: Names the shape of an entry (status, headers, body): change it with that shape (see
+    #: deals.api.caching.KEY_PREFIX).
+    KEY_PREFIX = "page-v2"
 
     def __init__(self, get_response):
         from django.conf import settings
@@ -133,7 +136,7 @@ class AnonymousPageCacheMiddleware:
 
         from deals.cache import cache_key, read_fresh, store_fresh
 
-        key = cache_key("page", request.method, request.get_full_path(),
+        key = cache_key(self.KEY_PREFIX, request.method, request.get_full_path(),
                         getattr(request, "LANGUAGE_CODE", ""))
         generation, stored = read_fresh(key)
         if stored is not None:

@@ -17,6 +17,10 @@ from rest_framework.response import Response
 from deals.cache import cache_key, page_cache_seconds, read_fresh, store_fresh
 
 CACHED_ACTIONS = ("list", "retrieve")
+#: The entries' key prefix. It names the shape of what is stored (body, content type,
+#: Last-Modified, ETag): change it with that shape, so that servers of a new release never
+#: read what an older one stored in the same Redis during a rolling deploy, nor the reverse.
+KEY_PREFIX = "api-v2"
 
 
 class _CachedAnswer(Exception):  # noqa: N818 - a control-flow signal, not an error
@@ -39,9 +43,8 @@ class AnonymousReadCacheMixin:
         self._read_cache_key = None
         if not self._read_cacheable(request):
             return
-        key = cache_key(
-            "api", request.method, request.get_full_path(), getattr(request, "LANGUAGE_CODE", "")
-        )
+        key = cache_key(KEY_PREFIX, request.method, request.get_full_path(),
+                        getattr(request, "LANGUAGE_CODE", ""))
         generation, stored = read_fresh(key)
         if stored is None:
             self._read_cache_key, self._read_generation = key, generation
