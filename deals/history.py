@@ -13,18 +13,25 @@ deleted since, or a party removed since, still shows as it was.
   `/history/` endpoint and the public change-log page share it.
 
 Every function here costs a fixed number of queries, whatever the number of rows or versions.
+
+Writing it: `history_note(user=..., reason=...)` gives every history row written within it
+a user and a reason (an import names its file; an API write the client's `change_reason`).
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.dispatch import receiver
 from django_countries.fields import Country
+from simple_history.signals import pre_create_historical_record
 
 from .editorial import FieldChange
 from .models import (
@@ -42,6 +49,37 @@ from .models import (
     Publication,
     Source,
 )
+
+# --- Notes on what is written ------------------------------------------------------------------
+
+_history_note: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
+    "deals_history_note", default=None
+)
+
+
+@contextmanager
+def history_note(*, user, reason: str):
+    """Within the block, every history row written gets this user and reason unless it has its
+    own: an import's rows, their parties, the sources it creates, the derived-field saves; an
+    API write's record and its parties, timeline and links."""
+    token = _history_note.set((user, reason))
+    try:
+        yield
+    finally:
+        _history_note.reset(token)
+
+
+@receiver(pre_create_historical_record, dispatch_uid="deals.history.history_note")
+def _add_history_note(sender, history_instance, **kwargs):
+    note = _history_note.get()
+    if note is None:
+        return
+    user, reason = note
+    if not history_instance.history_change_reason:
+        history_instance.history_change_reason = reason
+    if history_instance.history_user_id is None and getattr(user, "is_authenticated", False):
+        history_instance.history_user = user
+
 
 # --- The latest historical row of each record ---------------------------------------------
 

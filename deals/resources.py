@@ -11,24 +11,21 @@ bad row means nothing is written. Every history row an import makes names the ed
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-from contextlib import contextmanager
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch
-from django.dispatch import receiver
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django_countries.fields import CountryField
 from import_export import fields, resources
 from import_export.results import RowResult
-from simple_history.signals import pre_create_historical_record
 
 from . import services
+from .history import history_note
 from .models import (
     Company,
     Deal,
@@ -56,36 +53,6 @@ from .spreadsheets import (
     split_list,
     text_of,
 )
-
-# --- History --------------------------------------------------------------------------------
-
-_import_note: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
-    "deals_import_note", default=None
-)
-
-
-@contextmanager
-def history_note(*, user, reason: str):
-    """Within the block, every history row written gets this user and reason unless it has its
-    own: the import's rows, their parties, the sources it creates, the derived-field saves."""
-    token = _import_note.set((user, reason))
-    try:
-        yield
-    finally:
-        _import_note.reset(token)
-
-
-@receiver(pre_create_historical_record, dispatch_uid="deals.resources.history_note")
-def _add_import_note(sender, history_instance, **kwargs):
-    note = _import_note.get()
-    if note is None:
-        return
-    user, reason = note
-    if not history_instance.history_change_reason:
-        history_instance.history_change_reason = reason
-    if history_instance.history_user_id is None and getattr(user, "is_authenticated", False):
-        history_instance.history_user = user
-
 
 # --- Resources ------------------------------------------------------------------------------
 

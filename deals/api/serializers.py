@@ -678,7 +678,8 @@ class DealSerializer(MoneyFieldsMixin, RecordSerializer):
 
 
 class WorkflowFieldsMixin(serializers.Serializer):
-    """`version` for safe concurrent edits, and `publication` kept to the review workflow."""
+    """`version` for safe concurrent edits, `publication` kept to the review workflow, and an
+    optional `change_reason` for the history."""
 
     version = serializers.IntegerField(
         required=False,
@@ -694,6 +695,16 @@ class WorkflowFieldsMixin(serializers.Serializer):
         help_text="Read-only in practice: records are created as drafts and move through "
         "review and publication in the admin. Sending the current value is allowed.",
     )
+    change_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        write_only=True,
+        help_text="Why you made this change, in up to 100 characters: kept in the record's "
+        "history beside the version this write makes (and beside its parties', timeline's "
+        "and links' changes), as the admin's \"Reason for this change\" is. Not stored on "
+        "the record itself.",
+    )
 
     def validate_publication(self, value):
         current = self.instance.publication if self.instance else Publication.DRAFT
@@ -706,6 +717,7 @@ class WorkflowFieldsMixin(serializers.Serializer):
 
     def pop_workflow(self, validated_data) -> int | None:
         validated_data.pop("publication", None)
+        validated_data.pop("change_reason", None)  # history_note around the save (the view)
         return validated_data.pop("version", None)
 
 
@@ -745,6 +757,7 @@ class SourceWriteSerializer(RecordWriteSerializer):
         fields = [
             "slug",
             "version",
+            "change_reason",
             "publication",
             "url",
             "title",
@@ -765,6 +778,7 @@ class ExchangeRateWriteSerializer(RecordWriteSerializer):
         fields = [
             "slug",
             "version",
+            "change_reason",
             "publication",
             "currency",
             "date",
@@ -784,6 +798,7 @@ class CompanyWriteSerializer(RecordWriteSerializer):
         fields = [
             "slug",
             "version",
+            "change_reason",
             "publication",
             "name",
             "name_ko",
@@ -806,6 +821,7 @@ class PersonWriteSerializer(RecordWriteSerializer):
         fields = [
             "slug",
             "version",
+            "change_reason",
             "publication",
             "name",
             "name_ko",
@@ -825,6 +841,7 @@ class MeetingWriteSerializer(RecordWriteSerializer):
         fields = [
             "slug",
             "version",
+            "change_reason",
             "publication",
             "title",
             "title_ko",
@@ -853,6 +870,7 @@ class ProjectWriteSerializer(RecordWriteSerializer):
         fields = [
             "slug",
             "version",
+            "change_reason",
             "publication",
             "name",
             "name_ko",
@@ -935,6 +953,7 @@ class DealWriteSerializer(WorkflowFieldsMixin, ApiModelSerializer):
         fields = [
             "slug",
             "version",
+            "change_reason",
             "publication",
             "title",
             "title_ko",

@@ -40,7 +40,7 @@ from rest_framework.views import APIView
 from deals import filters
 from deals.editorial import record_lock, version_changes
 from deals.filters import UpdatedSinceFilter
-from deals.history import published_as_of, published_versions, snapshot
+from deals.history import history_note, published_as_of, published_versions, snapshot
 from deals.models import (
     Attendance,
     Company,
@@ -399,7 +399,8 @@ class RecordViewSet(
             instance, data=request.data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
+        reason = serializer.validated_data.get("change_reason", "").strip()
+        with transaction.atomic(), history_note(user=request.user, reason=reason):
             saved = serializer.save()
         fresh = self.get_queryset().get(pk=saved.pk)
         data = self.serializer_class(fresh, context=self.get_serializer_context()).data

@@ -244,6 +244,53 @@ def test_patch_without_parts_leaves_them_alone(editor_api, published_deal):
     assert set(published_deal.parties.values_list("company_id", "role")) == before
 
 
+def test_a_write_carries_its_reason_into_the_history(editor_api, editor, nvidia, samsung,
+                                                    hyundai):
+    deal = factories.make_deal(supplier=nvidia, buyer=samsung)
+    reason = "연합뉴스 보도로 구매사 정정 (buyer corrected)"
+    response = editor_api.patch(
+        f"/api/v1/deals/{deal.slug}/",
+        {"summary_ko": "현대차가 구매", "change_reason": f"  {reason} ",
+         "parties": [{"company": "nvidia", "role": "supplier"},
+                     {"company": "hyundai-motor", "role": "buyer"}]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert "change_reason" not in response.json()
+    latest = deal.history.latest()
+    assert (latest.history_change_reason, latest.history_user) == (reason, editor)
+    # The parties replaced in the same write carry it too.
+    party_rows = DealParty.history.filter(deal_id=deal.pk, company_id=hyundai.pk)
+    assert [(r.history_type, r.history_change_reason, r.history_user) for r in party_rows] == [
+        ("+", reason, editor)
+    ]
+    # A write without one leaves the reason empty, not the previous write's.
+    editor_api.patch(f"/api/v1/deals/{deal.slug}/", {"summary": "x"}, format="json")
+    assert not deal.history.latest().history_change_reason
+
+
+def test_a_source_write_carries_its_reason(editor_api, editor):
+    source = published_source()
+    response = editor_api.patch(f"/api/v1/sources/{source.slug}/",
+                                {"title_ko": "고친 제목", "change_reason": "제목 오타"},
+                                format="json")
+    assert response.status_code == 200, response.content
+    assert source.history.latest().history_change_reason == "제목 오타"
+
+
+@pytest.mark.parametrize("reason", ["가" * 101, ["a list"], "\x00null"])
+def test_a_bad_reason_is_refused_and_nothing_is_written(editor_api, published_deal, reason):
+    versions = published_deal.history.count()
+    response = editor_api.patch(f"/api/v1/deals/{published_deal.slug}/",
+                                {"summary": "Never saved", "change_reason": reason},
+                                format="json")
+    error = assert_error(response, 400)
+    assert "change_reason" in str(error), error
+    published_deal.refresh_from_db()
+    assert published_deal.summary != "Never saved"
+    assert published_deal.history.count() == versions
+
+
 def test_stale_version_is_refused_with_409_and_nothing_written(editor_api, published_deal):
     stale = published_deal.version
     ok = editor_api.patch(f"/api/v1/deals/{published_deal.slug}/",
