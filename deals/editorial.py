@@ -94,17 +94,45 @@ def version_changes(*, record: Record, since_version: int) -> list[FieldChange]:
     if latest is None or old is None:
         return []
     delta = latest.diff_against(old, excluded_fields=["version", "updated_at"])
+    fields = {f.name: f for f in type(record)._meta.get_fields()}
+    related = _related_slugs(fields, delta.changes)
+
+    def shown(field, value):
+        if not _is_foreign_key(field) or value is None:
+            return value
+        return related.get((field.related_model, value), value)
+
     return [
         FieldChange(
             field=change.field,
-            label=type(record)._meta.get_field(change.field).verbose_name
-            if change.field in {f.name for f in type(record)._meta.get_fields()}
-            else change.field,
-            old=change.old,
-            new=change.new,
+            label=field.verbose_name if field is not None else change.field,
+            old=shown(field, change.old),
+            new=shown(field, change.new),
         )
         for change in delta.changes
+        for field in [fields.get(change.field)]
     ]
+
+
+def _is_foreign_key(field) -> bool:
+    return field is not None and (field.many_to_one or field.one_to_one) is True
+
+
+def _related_slugs(fields: dict, changes) -> dict[tuple[type, int], str]:
+    """The slugs of the records a changed foreign key pointed at, before and after (drafts
+    too), one query per related model: "project: apec-2025 → stargate", not "3 → 7"."""
+    wanted: dict[type, set[int]] = {}
+    for change in changes:
+        field = fields.get(change.field)
+        if _is_foreign_key(field):
+            wanted.setdefault(field.related_model, set()).update(
+                value for value in (change.old, change.new) if value is not None
+            )
+    return {
+        (model, pk): slug
+        for model, ids in wanted.items()
+        for pk, slug in model._base_manager.filter(pk__in=ids).values_list("pk", "slug")
+    }
 
 
 def record_lock(*, record: Record, expected_version: int | None) -> int:

@@ -71,6 +71,18 @@ def test_a_stale_if_match_is_412_says_what_changed_and_writes_nothing(editor_api
     )
 
 
+def test_a_412_names_related_records_by_slug_not_by_id(editor_api, deal):
+    before = factories.ProjectFactory(slug="ulsan-ai-dc", name_ko="울산 AI 데이터센터")
+    someone_else_changes(deal, project=before)
+    etag = editor_api.get(url(deal))["ETag"]
+    after = factories.ProjectFactory(slug="stargate-korea", name_ko="스타게이트 코리아")
+    someone_else_changes(deal, project=after)
+    response = editor_api.patch(url(deal), {"summary": "x"}, format="json", HTTP_IF_MATCH=etag)
+    message = assert_error(response, 412)["message"]
+    assert "project: ulsan-ai-dc → stargate-korea" in message, message
+    assert f"project: {before.pk} →" not in message
+
+
 def test_a_put_with_a_stale_if_match_is_412_too(editor_api, deal):
     etag = editor_api.get(url(deal))["ETag"]
     someone_else_changes(deal, summary="Changed meanwhile")
