@@ -6,7 +6,9 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from deals import editorial, models, services
@@ -268,3 +270,20 @@ def test_throttled_clients_wait_for_the_next_window(api, deal, monkeypatch, thro
     assert [api.get("/api/v1/deals/").status_code for _ in range(3)] == [200, 200, 429]
     # Another client has its own count.
     assert api.get("/api/v1/deals/", REMOTE_ADDR="203.0.113.9").status_code == 200
+
+
+def test_list_counts_are_kept_until_the_next_edit(client, deal, django_capture_on_commit_callbacks):
+    def count(address):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(address)
+        counted = any("COUNT(" in query["sql"] for query in queries.captured_queries)
+        return response.context["page_obj"].paginator.count, counted
+
+    with override_settings(PAGE_CACHE_SECONDS=0):  # the figures' own cache only
+        assert count("/deals/?q=블랙웰") == (1, True)
+        assert count("/deals/?q=블랙웰") == (1, False)  # the next reader reuses it
+        assert count("/ko/deals/?q=블랙웰") == (1, False)  # the same count in Korean
+        assert count("/deals/?q=블랙웰&status=rumored") == (0, True)  # another filter
+        with django_capture_on_commit_callbacks(execute=True):
+            factories.make_deal(title="More Blackwell", title_ko="블랙웰 추가 공급")
+        assert count("/deals/?q=블랙웰") == (2, True)
