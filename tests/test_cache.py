@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils.http import http_date
 from rest_framework.test import APIClient
 
 from deals import editorial, models, services
@@ -287,3 +288,22 @@ def test_list_counts_are_kept_until_the_next_edit(client, deal, django_capture_o
         with django_capture_on_commit_callbacks(execute=True):
             factories.make_deal(title="More Blackwell", title_ko="블랙웰 추가 공급")
         assert count("/deals/?q=블랙웰") == (2, True)
+
+
+def test_an_api_lists_last_modified_follows_any_edit_to_the_table(
+    api, deal, django_capture_on_commit_callbacks
+):
+    with override_settings(PAGE_CACHE_SECONDS=0):  # the figures' own cache only
+        first = api.get("/api/v1/deals/?page_size=1")
+        with CaptureQueriesContext(connection) as queries:
+            again = api.get("/api/v1/deals/?page_size=1")
+        assert again["Last-Modified"] == first["Last-Modified"]
+        assert not any("MAX(" in q["sql"] for q in queries.captured_queries)
+        later = dt.datetime(2031, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+        with django_capture_on_commit_callbacks(execute=True):
+            draft = factories.make_deal(title="미공개 초안", publication=models.Publication.DRAFT)
+            models.Deal.objects.filter(pk=draft.pk).update(updated_at=later)
+        # A draft no reader sees, yet the list's validators move: it may have left the list.
+        assert api.get("/api/v1/deals/?page_size=1")["Last-Modified"] == http_date(
+            later.timestamp()
+        )

@@ -38,6 +38,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
 from deals import filters
+from deals.cache import cached_for_generation
 from deals.editorial import record_lock, version_changes
 from deals.filters import UpdatedSinceFilter
 from deals.history import history_note, published_as_of, published_versions, snapshot
@@ -358,10 +359,20 @@ class RecordViewSet(
             return self.list_as_of(request, at)
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        table = self.model.objects.aggregate(latest=Max("updated_at"))["latest"]
-        self.last_modified = latest(table, *(self.record_last_modified(o) for o in page))
+        self.last_modified = latest(
+            self.table_last_modified(), *(self.record_last_modified(o) for o in page)
+        )
         serializer = self.serializer_class(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
+
+    def table_last_modified(self):
+        """The latest change in the whole table (a record leaving a list moves it too): a
+        figure over the table, kept until the next edit (deals/cache.py)."""
+        (stamp,) = cached_for_generation(
+            "table-last-modified", (self.model._meta.label,),
+            lambda: (self.model.objects.aggregate(latest=Max("updated_at"))["latest"],),
+        )
+        return stamp
 
     def retrieve(self, request, *args, **kwargs):
         at = self.as_of()
