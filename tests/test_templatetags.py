@@ -14,8 +14,14 @@ from django.test.html import parse_html
 from django.utils import translation
 
 from deals import models
-from deals.templatetags.deals_tags import choice_labels, deal_rows, options
-from tests.factories import CompanyFactory, DealPartyFactory, make_deal
+from deals.templatetags.deals_tags import choice_labels, deal_rows, link_items, options
+from tests.factories import (
+    CompanyFactory,
+    DealPartyFactory,
+    MeetingFactory,
+    PersonFactory,
+    make_deal,
+)
 
 # The loop `_deal_table.html` had before `deal_rows`: the reference the tag must match.
 REFERENCE_ROWS = Template(
@@ -137,3 +143,61 @@ def test_options_offer_records_by_address_name(db):
     with translation.override("ko"):
         got = options([company], "sk-hynix")
     assert got == '<option value="sk-hynix" selected>SK하이닉스</option>'
+
+
+# The loops `company_detail.html` had before `link_items`: the references the tag must match.
+REFERENCE_LINKS = {
+    "meetings": Template(
+        '{% load deals_tags %}{% for meeting in records %}<li><a href="{{ meeting.get_absolute_url }}">{{ meeting }}</a> · {{ meeting|local_date }}</li>{% endfor %}'
+    ),
+    "people": Template(
+        '{% load deals_tags %}{% for person in records %}<li><a href="{{ person.get_absolute_url }}">{{ person }}</a>{% if person.title or person.title_ko %} · <span class="muted">{{ person|tr:"title" }}</span>{% endif %}</li>{% endfor %}'
+    ),
+    "companies": Template(
+        '{% for partner in records %}<a href="{{ partner.get_absolute_url }}">{{ partner }}</a>{% if not forloop.last %}, {% endif %}{% endfor %}'
+    ),
+}
+
+
+@pytest.fixture
+def linked_records(db):
+    """Records with ugly and one-language names, a person without a title, and a meeting
+    whose day in Seoul is not its day in UTC."""
+    return {
+        "meetings": [
+            MeetingFactory(title='<b>"APEC" & CEO</b>', title_ko="에이펙 CEO 서밋"),
+            MeetingFactory(title="", title_ko="경주 만찬", timezone="Asia/Seoul",
+                           starts_at=dt.datetime(2025, 10, 30, 16, 0, tzinfo=dt.UTC)),
+        ],
+        "people": [
+            PersonFactory(name="Jensen Huang", name_ko="젠슨 황", title="CEO <founder>",
+                          title_ko=""),
+            PersonFactory(name="", name_ko="이재용", title="", title_ko=""),
+            PersonFactory(name="A & B", name_ko="", title="", title_ko="회장"),
+        ],
+        "companies": [
+            CompanyFactory(name='Nvidia "<script>"', name_ko="엔비디아"),
+            CompanyFactory(name="SK hynix", name_ko=""),
+        ],
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize(
+    ("kind", "viewname", "options"),
+    [
+        ("meetings", "deals:meeting_detail", {"note": "date"}),
+        ("people", "deals:person_detail", {"note": "title"}),
+        ("companies", "deals:company_detail", {"inline": True}),
+    ],
+)
+def test_link_items_match_the_template_loops_they_replace(
+    linked_records, language, kind, viewname, options
+):
+    records = linked_records[kind]
+    with translation.override(language):
+        expected = REFERENCE_LINKS[kind].render(Context({"records": records}))
+        got = link_items(records, viewname, **options)
+    _same_html(got, expected)
+    assert "<script>" not in got and "<b>" not in got
+    assert link_items([], viewname, **options) == ""
