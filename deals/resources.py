@@ -12,6 +12,7 @@ bad row means nothing is written. Every history row an import makes names the ed
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
@@ -28,7 +29,9 @@ from . import services
 from .history import history_note
 from .models import (
     Company,
+    DatePrecision,
     Deal,
+    DealEvent,
     DealParty,
     DealStatus,
     ExchangeRate,
@@ -89,6 +92,71 @@ class PartiesField(fields.Field):
         return "; ".join(
             party.company.slug for party in instance.parties.all() if party.role == self.role
         )
+
+
+#: One step of a `timeline` cell: a date as precise as it is known, then the status.
+TIMELINE_STEP = re.compile(
+    r"^(?P<year>\d{4})(?:-(?:(?P<quarter>[Qq][1-4])|(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?))?"
+    r"\s+(?P<status>\S.*)$"
+)
+
+
+def timeline_text(event) -> str:
+    """A timeline step as a `timeline` cell writes it: `2025-10-31 announced`, `2025-10 signed`
+    (known to the month), `2025-Q4 delivered`, `2025 rumored`."""
+    day, precision = event.date, event.date_precision
+    if precision == DatePrecision.YEAR:
+        when = f"{day.year}"
+    elif precision == DatePrecision.QUARTER:
+        when = f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    elif precision == DatePrecision.MONTH:
+        when = f"{day.year}-{day.month:02d}"
+    else:
+        when = day.isoformat()
+    return f"{when} {event.status}"
+
+
+def timeline_step(text: str) -> tuple[dt.date, str, str]:
+    """(date, precision, status) of one step of a `timeline` cell; ValueError in words."""
+    match = TIMELINE_STEP.match(text.strip())
+    if match is None:
+        raise ValueError(gettext(
+            "write the date (2025-10-31, or 2025-10, 2025-Q4 or 2025 when that is all that is "
+            "known), a space, then the status"
+        ))
+    year = int(match["year"])
+    try:
+        if match["quarter"]:
+            on = dt.date(year, 3 * int(match["quarter"][1]) - 2, 1)
+            precision = DatePrecision.QUARTER
+        elif match["day"]:
+            on = dt.date(year, int(match["month"]), int(match["day"]))
+            precision = DatePrecision.DAY
+        elif match["month"]:
+            on = dt.date(year, int(match["month"]), 1)
+            precision = DatePrecision.MONTH
+        else:
+            on = dt.date(year, 1, 1)
+            precision = DatePrecision.YEAR
+    except ValueError:
+        raise ValueError(gettext("there is no such date")) from None
+    status = ChoiceWidget(DealStatus.choices).clean(match["status"])
+    return on, precision, status
+
+
+class TimelineField(fields.Field):
+    """A deal's timeline in one cell: its steps, oldest first, separated by ';' or line breaks,
+    each a date as precise as it is known and a status (`2025-10-29 reported; 2025-10-31
+    announced`). Exported that way, so an exported deal imports with its whole timeline; on
+    import each step is sourced from the row's first source, as `status` and `status_on` are."""
+
+    def __init__(self):
+        super().__init__(column_name="timeline")
+
+    def export(self, instance, **kwargs):
+        if instance.pk is None:
+            return ""
+        return "; ".join(timeline_text(event) for event in instance.events.all())
 
 
 def by_slug(name: str, model) -> fields.Field:
@@ -321,9 +389,9 @@ class CompanyResource(RecordResource):
 class DealResource(RecordResource):
     """Deals with their parties (company slugs per role) and sources.
 
-    A status with its date (`status`, `status_on`) imports as the deal's first event, sourced
-    from the row's first source; the status, announcement date and USD value then follow from
-    it as they do in the admin.
+    The timeline (`timeline`: dated steps) and a status with its date (`status`, `status_on`)
+    import as the deal's events, sourced from the row's first source; the status, announcement
+    date and USD value then follow from them as they do in the admin.
     """
 
     project = by_slug("project", Project)
@@ -333,6 +401,7 @@ class DealResource(RecordResource):
     investors = PartiesField(PartyRole.INVESTOR, "investors")
     governments = PartiesField(PartyRole.GOVERNMENT, "governments")
     sources = SourcesField()
+    timeline = TimelineField()
     name_column = "title"
     export_related = ("project",)
     read_on_import = ("status", "status_on")
@@ -343,8 +412,8 @@ class DealResource(RecordResource):
                   "product_ko", "product_category", "quantity_qualifier", "quantity",
                   "quantity_unit", "disclosure", "amount_qualifier", "amount", "currency",
                   "amount_note", "amount_note_ko", "project", "suppliers", "buyers", "partners",
-                  "investors", "governments", "sources", "status", "status_on", "announced_on",
-                  "usd_amount", "publication", "version", "updated_at")
+                  "investors", "governments", "sources", "timeline", "status", "status_on",
+                  "announced_on", "usd_amount", "publication", "version", "updated_at")
 
     def import_relations(self, deal, row):
         errors: dict[str, list[str]] = {}
@@ -371,8 +440,27 @@ class DealResource(RecordResource):
             services.PartySpec(company=company, role=role)
             for role, companies in by_role.items() for company in companies
         ]
-        deal._import_status = self._status_from(row, errors)
+        deal._import_steps = self._steps_from(row, errors)
         return errors
+
+    def _steps_from(self, row, errors) -> list[tuple[dt.date, str, str]]:
+        """The timeline's steps and the `status` on `status_on`, each once, oldest first."""
+        steps = []
+        problems = []
+        for item in split_list(row.get("timeline")):
+            try:
+                steps.append(timeline_step(item))
+            except ValueError as error:
+                problems.append(gettext("“%(step)s”: %(problem)s") % {
+                    "step": item, "problem": error,
+                })
+        if problems:
+            errors["timeline"] = problems
+        status = self._status_from(row, errors)
+        if status is not None:
+            status, on = status
+            steps.append((on, DatePrecision.DAY, status))
+        return sorted(dict.fromkeys(steps), key=lambda step: step[0])
 
     def _status_from(self, row, errors) -> tuple[str, dt.date] | None:
         status = on = None
@@ -395,11 +483,11 @@ class DealResource(RecordResource):
             field.attname: getattr(deal, field.attname)
             for field in Deal._meta.concrete_fields if field.editable and not field.primary_key
         }
-        events = []
-        if deal._import_status:
-            status, on = deal._import_status
-            events = [services.EventSpec(date=on, status=status,
-                                         source=sources[0] if sources else None)]
+        source = sources[0] if sources else None
+        events = [
+            services.EventSpec(date=on, date_precision=precision, status=status, source=source)
+            for on, precision, status in deal._import_steps
+        ]
         saved = services.deal_create(fields=values, parts=services.DealParts(
             parties=deal._import_parties, events=events, sources=sources,
         ))
@@ -409,7 +497,8 @@ class DealResource(RecordResource):
     def filter_export(self, queryset, **kwargs):
         # The admin's list prefetches parties its own way; export wants their companies' slugs.
         return super().filter_export(queryset).prefetch_related(None).prefetch_related(
-            Prefetch("parties", queryset=DealParty.objects.select_related("company")), "sources"
+            Prefetch("parties", queryset=DealParty.objects.select_related("company")), "sources",
+            Prefetch("events", queryset=DealEvent.objects.order_by("date", "id")),
         )
 
 

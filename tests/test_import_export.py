@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from deals import models, resources, spreadsheets
+from deals import models, resources, services, spreadsheets
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -524,8 +524,12 @@ def test_import_page_explains_the_file(editor_client):
     text = page.content.decode()
     assert "Every row becomes a new draft" in text
     # The columns an import reads are listed; those the system sets are not.
-    assert "suppliers, buyers, partners, investors, governments, sources, status, status_on" in text
+    assert ("suppliers, buyers, partners, investors, governments, sources, timeline, status, "
+            "status_on") in text
     assert "usd_amount" not in text
+    assert "2025-10-29 reported; 2025-10-31 announced" in text  # how a timeline is written
+    company_page = editor_client.get(_import_url("company")).content.decode()
+    assert "2025-10-29 reported" not in company_page
 
 
 def test_changelists_offer_import_and_export(editor_client):
@@ -650,8 +654,9 @@ def test_deal_export_runs_a_fixed_number_of_queries(
 ):
     for number in range(rows):
         factories.make_deal(slug=f"deal-{number}", project=factories.ProjectFactory())
-    # Session, user, the list's query, and one per prefetched relation: not one per row.
-    with django_assert_max_num_queries(9):
+    # Session, user, the list's query, and one per prefetched relation (parties, sources,
+    # events): not one per row.
+    with django_assert_max_num_queries(10):
         response = _export(editor_client, "Deal", 0)
     assert response.status_code == 200
     assert len(response.content.decode("utf-8-sig").splitlines()) == rows + 1
@@ -718,3 +723,99 @@ def test_safe_cell(value, cell):
     assert spreadsheets.safe_cell(value) == cell
     if isinstance(value, str):
         assert spreadsheets.text_of(cell) == value.strip()
+
+
+# --- A deal's timeline in one cell --------------------------------------------------------------
+
+TIMELINE_HEADER = "kind,title,title_ko,suppliers,buyers,sources,timeline,status,status_on\n"
+
+
+def _timeline_csv(*rows: str) -> bytes:
+    rows = "".join(f"supply_contract,{row}\n" for row in rows)
+    return (TIMELINE_HEADER + rows).encode("utf-8-sig")
+
+
+def test_a_timeline_imports_as_sourced_steps_with_their_precision(editor_client, companies):
+    source = factories.SourceFactory(url="https://news.example.kr/articles/7")
+    row = (
+        'Nvidia and Samsung,엔비디아·삼성 블랙웰,nvidia,samsung-electronics,'
+        'https://news.example.kr/articles/7,'
+        '"2025 소문; 2025-Q3 rumored\n2025-10 보도;2025-10-31 Announced",signed,2025-11-03'
+    )
+    preview = _preview(editor_client, "deal", "timeline.csv", _timeline_csv(row))
+    assert _problems(preview) == []
+    _confirm(editor_client, "deal", preview)
+    deal = models.Deal.objects.get(title_ko="엔비디아·삼성 블랙웰")
+    steps = [(e.date, e.date_precision, e.status, e.source) for e in deal.events.all()]
+    assert steps == [
+        (dt.date(2025, 1, 1), "year", "rumored", source),
+        (dt.date(2025, 7, 1), "quarter", "rumored", source),
+        (dt.date(2025, 10, 1), "month", "reported", source),
+        (dt.date(2025, 10, 31), "day", "announced", source),
+        (dt.date(2025, 11, 3), "day", "signed", source),  # from status and status_on
+    ]
+    # The derived fields follow the whole timeline, as in the admin.
+    assert (deal.status, deal.status_on, deal.announced_on) == (
+        "signed", dt.date(2025, 11, 3), dt.date(2025, 10, 31)
+    )
+
+
+def test_a_step_given_twice_is_recorded_once(editor_client, companies):
+    row = ("Twice,두 번,nvidia,sk-group,,"
+           "2025-10-31 announced; 2025-10-31 발표,announced,2025-10-31")
+    preview = _preview(editor_client, "deal", "twice.csv", _timeline_csv(row))
+    assert _problems(preview) == []
+    _confirm(editor_client, "deal", preview)
+    assert models.Deal.objects.get(title="Twice").events.count() == 1
+
+
+BAD_TIMELINES = {
+    "no such day": ("2025-02-30 signed", "there is no such date"),
+    "no such month": ("2025-13 signed", "there is no such date"),
+    "no date": ("signed", "write the date"),
+    "no status": ("2025-10-31", "write the date"),
+    "unknown status": ("2025-10-31 체결예정", "체결예정"),
+    "a date with slashes": ("2025/10/31 signed", "write the date"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_TIMELINES)
+def test_a_bad_timeline_step_is_named_and_nothing_is_written(editor_client, companies, case):
+    step, words = BAD_TIMELINES[case]
+    before = _counts()
+    row = f"Bad,나쁜 행,nvidia,sk-group,,2025-01 rumored; {step},,"
+    preview = _preview(editor_client, "deal", "bad.csv", _timeline_csv(row))
+    [problem] = _problems(preview)
+    assert problem.startswith("Row 2, column “timeline”:"), problem
+    assert f"“{step}”" in problem and words in problem, problem
+    assert "2025-01 rumored" not in problem  # the good step is not reported
+    assert preview.context.get("confirm_form") is None
+    assert _counts() == before
+
+
+def test_timeline_problems_read_in_korean(companies):
+    dataset = spreadsheets.CSV().create_dataset(
+        _timeline_csv("Bad,나쁜 행,nvidia,sk-group,,2025-02-30 서명,,")
+    )
+    with translation.override("ko"):
+        result = resources.DealResource().import_data(dataset, dry_run=True, file_name="x.csv")
+        [problem] = resources.import_problems(result)
+    assert problem.startswith("2행, “timeline” 열:"), problem
+    assert "“2025-02-30 서명”" in problem
+    assert "there is no such date" not in problem  # translated
+
+
+def test_an_exported_timeline_imports_back_step_for_step(editor_client, korean_deal):
+    services.deal_record_event(deal=korean_deal, date=dt.date(2024, 1, 1), status="rumored",
+                               date_precision="year")
+    services.deal_record_event(deal=korean_deal, date=dt.date(2025, 4, 1), status="reported",
+                               date_precision="quarter")
+    text = _export(editor_client, "Deal", 0).content.decode("utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["timeline"].startswith("2024 rumored; 2025-Q2 reported; "), row["timeline"]
+    copy = _export_and_import_a_copy(editor_client, "apec-blackwell")
+
+    def steps(deal):
+        return [(e.date, e.date_precision, e.status) for e in deal.events.all()]
+
+    assert steps(copy) == steps(korean_deal)
