@@ -307,3 +307,20 @@ def test_an_api_lists_last_modified_follows_any_edit_to_the_table(
         assert api.get("/api/v1/deals/?page_size=1")["Last-Modified"] == http_date(
             later.timestamp()
         )
+
+
+@pytest.mark.parametrize(
+    "deals",
+    [
+        lambda: models.Deal.objects.none(),
+        lambda: models.Deal.objects.filter(pk__in=[]),
+        lambda: models.Deal.objects.published().search("블랙웰"),
+    ],
+    ids=["none", "empty in", "search"],
+)
+def test_a_kept_count_matches_a_fresh_one(deal, deals):
+    from deals.views.base import CappedPaginator
+
+    fresh = deals().order_by().count()
+    assert CappedPaginator(deals().order_by("-id"), 25).count == fresh  # counted, kept
+    assert CappedPaginator(deals().order_by("-id"), 25).count == fresh  # read back

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
@@ -37,7 +37,10 @@ class CappedPaginator(Paginator):
         # at a million deals: 18 ms). The count is a figure over the whole table, kept like
         # the home page's totals until the next edit, under its own SQL and parameters: any
         # filter makes another entry.
-        sql, params = capped.query.get_compiler(capped.db).as_sql()
+        try:
+            sql, params = capped.query.get_compiler(capped.db).as_sql()
+        except EmptyResultSet:  # a filter that matches nothing (`.none()`): no query to run
+            return 0
         return cached_for_generation("list-count", (sql, repr(params)), capped.count)
 
     @property
