@@ -115,7 +115,12 @@ def version_changes(*, record: Record, since_version: int) -> list[FieldChange]:
 
 
 def _is_foreign_key(field) -> bool:
-    return field is not None and (field.many_to_one or field.one_to_one) is True
+    """A foreign key to a record with a slug (every record's foreign keys today)."""
+    return (
+        field is not None
+        and (field.many_to_one or field.one_to_one) is True
+        and any(f.name == "slug" for f in field.related_model._meta.concrete_fields)
+    )
 
 
 def _related_slugs(fields: dict, changes) -> dict[tuple[type, int], str]:
