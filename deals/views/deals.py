@@ -59,6 +59,15 @@ def country_options(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return _country_options(codes, get_language() or "")
 
 
+def country_choices(request, codes: tuple[str, ...]) -> dict:
+    """What a list's country drop-down needs: the options for `codes`, and the code the
+    request's `?country=` selects (as the filter reads it: trimmed, upper case)."""
+    return {
+        "countries": country_options(codes),
+        "country_selected": (request.GET.get("country") or "").strip().upper(),
+    }
+
+
 class DealListView(PublishedListView):
     model = Deal
     # The columns its table shows, and its companies' names without their descriptions.
@@ -69,8 +78,7 @@ class DealListView(PublishedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["companies"], countries_offered = filter_choices()
-        context["countries"] = country_options(countries_offered)
-        context["country_selected"] = (self.request.GET.get("country") or "").strip().upper()
+        context.update(country_choices(self.request, countries_offered))
         return context
 
 

@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..models.deals import public_parties
 from .base import PAGE_SIZE, PublishedListView, PublishedMixin
-from .deals import country_options
+from .deals import country_choices
 
 #: A detail page lists at most this many related rows of a kind, so its cost stays fixed.
 RELATED_LIMIT = 100
@@ -57,8 +57,7 @@ class CompanyListView(PublishedListView):
         # The countries of all published companies: a scan of the whole table (30 ms at
         # 100,000 companies), the same for every reader until the next edit.
         codes = cached_for_generation("company-countries", (), _published_countries)
-        context["countries"] = country_options(codes)
-        context["country_selected"] = (self.request.GET.get("country") or "").strip().upper()
+        context.update(country_choices(self.request, codes))
         return context
 
     def get_queryset(self):
