@@ -51,7 +51,24 @@ def cache_key(prefix: str, *parts: str) -> str:
 def read_fresh(key: str) -> tuple[int, object | None]:
     """The current content generation, and what `key` holds if it was stored for that
     generation (None when it is missing or older). One round trip: MGET on Redis."""
-    found = cache.get_many([GENERATION_KEY, key])
+    return _fresh(cache.get_many([GENERATION_KEY, key]), key)
+
+
+def count_and_read_fresh(
+    windows: list[tuple[str, int]], key: str
+) -> tuple[list[int], int, object | None]:
+    """`count_in_window` for each (counter, seconds) in `windows`, then `read_fresh(key)`:
+    the counts, the content generation and the fresh entry or None. One round trip on Redis
+    (a cached API answer counts against the throttles, then reads the entry)."""
+    batched = getattr(cache, "count_and_get_many", None)
+    if batched is None:
+        counts = [count_in_window(counter, seconds) for counter, seconds in windows]
+        return counts, *read_fresh(key)
+    counts, found = batched(windows, [GENERATION_KEY, key])
+    return counts, *_fresh(found, key)
+
+
+def _fresh(found: dict, key: str) -> tuple[int, object | None]:
     generation = found.get(GENERATION_KEY)
     generation = content_generation() if generation is None else int(generation)
     stored = found.get(key)
@@ -147,7 +164,7 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = _ReusingRedisCacheClient
-        self._scripts: dict[int, object] = {}
+        self._scripts: dict = {}
 
     #: INCR, and on the first count EXPIRE: atomic, as one command (Lua runs alone in Redis).
     COUNT_IN_WINDOW = (
@@ -165,3 +182,40 @@ class ReusingRedisCache(RedisCache):
         if script is None:
             script = self._scripts[id(client)] = client.register_script(self.COUNT_IN_WINDOW)
         return int(script(keys=[key], args=[int(timeout)]))
+
+    #: `COUNT_IN_WINDOW` on the first ARGV[1] keys (ARGV[i + 1] seconds each), then GET of the
+    #: rest: as one command, so one round trip.
+    COUNT_AND_GET = (
+        "local n = tonumber(ARGV[1]) local out = {} "
+        "for i = 1, n do "
+        "out[i] = redis.call('INCR', KEYS[i]) "
+        "if out[i] == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i + 1]) end "
+        "end "
+        "for i = n + 1, #KEYS do out[i] = redis.call('GET', KEYS[i]) end "
+        "return out"
+    )
+
+    def count_and_get_many(
+        self, windows: list[tuple[str, int]], keys: list[str]
+    ) -> tuple[list[int], dict]:
+        """`incr_expiring` for each (key, timeout) of `windows`, and `get_many(keys)`, in one
+        round trip to the primary."""
+        counters = [self.make_and_validate_key(key) for key, _timeout in windows]
+        read = {self.make_and_validate_key(key): key for key in keys}
+        client = self._cache.get_client(None, write=True)
+        script = self._scripts.get((id(client), "count-and-get"))
+        if script is None:
+            script = self._scripts[(id(client), "count-and-get")] = client.register_script(
+                self.COUNT_AND_GET
+            )
+        replies = script(
+            keys=[*counters, *read],
+            args=[len(windows), *(int(timeout) for _key, timeout in windows)],
+        )
+        counts = [int(reply) for reply in replies[: len(windows)]]
+        found = {
+            original: self._cache._serializer.loads(value)
+            for original, value in zip(read.values(), replies[len(windows):], strict=True)
+            if value is not None
+        }
+        return counts, found

@@ -3,6 +3,7 @@ memory), and never showing a reader anything older than the last committed edit.
 
 import datetime as dt
 import time
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -17,6 +18,7 @@ from deals.api.access import AnonScopedRateThrottle
 from deals.cache import (
     bump_content_generation,
     cache_key,
+    count_and_read_fresh,
     count_in_window,
     read_fresh,
     store_fresh,
@@ -65,6 +67,29 @@ def get_all(client, api, deal) -> dict:
         name: (api if name.startswith("API") else client).get(address)
         for name, address in addresses(deal).items()
     }
+
+
+def record_cache_calls(monkeypatch) -> list[str]:
+    """The names of the cache's methods called from now on, outer calls only (local memory's
+    get_many calls get, for one)."""
+    calls, depth = [], [0]
+
+    def recorded(name, original):
+        def call(*args, **kwargs):
+            if not depth[0]:
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+        return call
+
+    names = ("get", "get_many", "set", "add", "incr", "incr_expiring", "count_and_get_many")
+    for name in names:
+        if hasattr(cache, name):
+            monkeypatch.setattr(cache, name, recorded(name, getattr(cache, name)))
+    return calls
 
 
 def test_anonymous_pages_and_api_answers_come_from_the_cache(client, api, deal):
@@ -153,6 +178,86 @@ def test_cached_api_answers_keep_their_validators(api, deal):
     assert api.get("/api/v1/deals/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 
+def test_a_cached_api_answer_carries_the_headers_of_the_first(api, deal):
+    korean_search = "/api/v1/deals/?q=" + quote("블랙웰")
+    for address in ("/api/v1/deals/", f"/api/v1/deals/{deal.slug}/", korean_search):
+        first = api.get(address, HTTP_ACCEPT_LANGUAGE="ko")
+        second = api.get(address, HTTP_ACCEPT_LANGUAGE="ko")
+        assert deal.slug.encode() in first.content, address
+        assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit"), address
+        assert second.content == first.content, address
+        per_request = {"X-Cache", "X-Request-ID"}
+        assert {k: v for k, v in second.items() if k not in per_request} == {
+            k: v for k, v in first.items() if k not in per_request
+        }, address
+
+
+def test_a_cached_api_answer_costs_no_query_and_one_cache_round_trip(
+    api, deal, monkeypatch, throttle_clock
+):
+    address = f"/api/v1/deals/{deal.slug}/"
+    api.get(address)
+    calls = record_cache_calls(monkeypatch)
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(address)
+    assert response["X-Cache"] == "hit"
+    assert len(queries) == 0
+    if hasattr(cache, "count_and_get_many"):  # Redis (REDIS_URL, as in CI)
+        assert calls == ["count_and_get_many"]
+    else:  # local memory: the throttle's counter, then the entry
+        assert calls == ["add", "incr", "get_many"]
+
+
+def test_an_api_miss_counts_once_against_the_throttle(api, deal, monkeypatch, throttle_clock):
+    monkeypatch.setattr(
+        AnonScopedRateThrottle, "THROTTLE_RATES",
+        {**AnonScopedRateThrottle.THROTTLE_RATES, "anon": "2/minute"},
+    )
+    first, second, third = (api.get("/api/v1/deals/", {"q": "엔비디아"}) for _ in range(3))
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert third.status_code == 429
+    assert third["Retry-After"] == "40"
+    assert third.json()["error"]["code"] == "throttled"
+
+
+def test_an_unusual_accept_header_never_meets_the_cache(api, deal):
+    plain = api.get("/api/v1/deals/")
+    assert plain["X-Cache"] == "miss"
+    # JSONRenderer reads `indent` from Accept: that body must not be served to others...
+    indented = api.get("/api/v1/deals/", HTTP_ACCEPT="application/json; indent=4")
+    assert indented.status_code == 200
+    assert "X-Cache" not in indented
+    assert b'\n    "' in indented.content
+    assert api.get("/api/v1/deals/")["X-Cache"] == "hit"
+    assert b"\n" not in api.get("/api/v1/deals/").content
+    # ... and a client that takes no JSON gets DRF's 406, not the stored answer.
+    refused = api.get("/api/v1/deals/", HTTP_ACCEPT="text/html")
+    assert refused.status_code == 406
+    for accept in ("*/*", "application/json", "application/json, text/plain, */*"):
+        assert api.get("/api/v1/deals/", HTTP_ACCEPT=accept)["X-Cache"] == "hit", accept
+
+
+@pytest.mark.parametrize(
+    ("accept", "plain"),
+    [
+        ("", True),
+        ("*/*", True),
+        ("application/json", True),
+        ("application/*", True),
+        ("text/plain, application/json", True),
+        ("application/json; indent=2", False),
+        ("application/json;q=0.9, */*;q=0.1", False),
+        ("text/html", False),
+        ("application/xml, text/csv", False),
+        ("application/jsonx", False),
+    ],
+)
+def test_which_accept_headers_get_the_stored_json(accept, plain):
+    from deals.api.caching import plain_json_accepted
+
+    assert plain_json_accepted(accept) is plain
+
+
 def test_signed_in_editors_never_get_cached_pages(client, api, deal, editor):
     get_all(client, api, deal)
     get_all(client, api, deal)  # cached for anonymous readers
@@ -229,21 +334,7 @@ def test_an_entry_stored_for_an_older_generation_is_never_served():
 
 def test_a_cached_page_costs_one_cache_round_trip(client, deal, monkeypatch):
     client.get("/deals/")
-    calls, depth = [], [0]
-
-    def recorded(name, original):
-        def call(*args, **kwargs):
-            if not depth[0]:  # only the outer call (local memory's get_many calls get)
-                calls.append(name)
-            depth[0] += 1
-            try:
-                return original(*args, **kwargs)
-            finally:
-                depth[0] -= 1
-        return call
-
-    for name in ("get", "get_many", "set", "add", "incr"):
-        monkeypatch.setattr(cache, name, recorded(name, getattr(cache, name)))
+    calls = record_cache_calls(monkeypatch)
     response = client.get("/deals/")
     assert response["X-Cache"] == "hit"
     assert calls == ["get_many"]
@@ -255,6 +346,19 @@ def test_window_counters_count_and_expire():
     assert count_in_window(key + ":other", 1) == 1
     time.sleep(1.2)
     assert count_in_window(key, 1) == 1  # a new window starts from zero
+
+
+def test_counting_and_reading_together_match_doing_them_apart():
+    key = cache_key("test", "/api/v1/deals/?q=삼성", "ko")
+    windows = [("test-window:a", 60), ("test-window:b", 60)]
+    generation = read_fresh(key)[0]
+    assert count_and_read_fresh(windows, key) == ([1, 1], generation, None)
+    store_fresh(key, generation, {"본문": b"\x00\xff"}, 60)
+    assert count_and_read_fresh(windows[:1], key) == ([2], generation, {"본문": b"\x00\xff"})
+    assert count_and_read_fresh([], key) == ([], generation, {"본문": b"\x00\xff"})
+    assert count_in_window("test-window:b", 60) == 2
+    bump_content_generation()
+    assert count_and_read_fresh(windows, key) == ([3, 3], generation + 1, None)
 
 
 def test_throttled_clients_wait_for_the_next_window(api, deal, monkeypatch, throttle_clock):

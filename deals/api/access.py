@@ -52,17 +52,26 @@ class FixedWindowRateThrottle(SimpleRateThrottle):
     its end and the next one's at the start of the next.
     """
 
-    def allow_request(self, request, view):
+    def window(self, request, view) -> tuple[str, int] | None:
+        """The counter this request adds one to and how many seconds it lives, or None when
+        this throttle does not apply to the request."""
         if self.rate is None:
-            return True
+            return None
         self.key = self.get_cache_key(request, view)
         if self.key is None:
-            return True
+            return None
         self.now = self.timer()
         start = int(self.now // self.duration) * self.duration
         self.window_end = start + self.duration
-        count = count_in_window(f"{self.key}:{start}", self.duration)
+        return f"{self.key}:{start}", self.duration
+
+    def allows(self, count: int) -> bool:
+        """Whether a request that brought its window's counter to `count` may go on."""
         return count <= self.num_requests
+
+    def allow_request(self, request, view):
+        window = self.window(request, view)
+        return window is None or self.allows(count_in_window(*window))
 
     def wait(self):
         return max(self.window_end - self.now, 1)
@@ -71,16 +80,24 @@ class FixedWindowRateThrottle(SimpleRateThrottle):
 class AnonScopedRateThrottle(ScopedRateThrottle, FixedWindowRateThrottle):
     """Throttles anonymous clients by IP under the view's `throttle_scope`."""
 
-    def allow_request(self, request, view):
+    allow_request = FixedWindowRateThrottle.allow_request  # the scope is read in window()
+
+    def window(self, request, view):
         if request.user and request.user.is_authenticated:
-            return True
-        return super().allow_request(request, view)
+            return None
+        # What ScopedRateThrottle.allow_request does before counting.
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return None
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().window(request, view)
 
 
 class SignedInRateThrottle(UserRateThrottle, FixedWindowRateThrottle):
     """The `user` rate for signed-in clients; anonymous ones are left to the scoped throttle."""
 
-    def allow_request(self, request, view):
+    def window(self, request, view):
         if not (request.user and request.user.is_authenticated):
-            return True
-        return super().allow_request(request, view)
+            return None
+        return super().window(request, view)

@@ -278,9 +278,7 @@ class ConditionalGetMixin:
         if getattr(response, "streaming", False):
             return response
         response.render()
-        # An answer from the read cache (AnonymousReadCacheMixin) brings the ETag it was
-        # stored with; every other body is hashed here.
-        etag = response.get("ETag") or representation_etag(response.content, detail=detail)
+        etag = representation_etag(response.content, detail=detail)
         response["ETag"] = etag
         stamp = None
         if self.last_modified is not None:
