@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django_countries.fields import CountryField
@@ -94,16 +95,29 @@ class PartiesField(fields.Field):
         )
 
 
-#: One step of a `timeline` cell: a date as precise as it is known, then the status.
+#: One step of a `timeline` cell: a date as precise as it is known, the status, and, in
+#: brackets, the step's own source where it has one.
 TIMELINE_STEP = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<quarter>[Qq][1-4])|(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?))?"
-    r"\s+(?P<status>\S.*)$"
+    r"\s+(?P<status>[^\s\[\]][^\[\]]*?)\s*(?:\[\s*(?P<source>[^\[\]]*?)\s*\])?$"
 )
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One step of a `timeline` cell, read; `source` is what its brackets name, if anything
+    (a URL or a slug)."""
+
+    date: dt.date
+    precision: str
+    status: str
+    source: str = ""
 
 
 def timeline_text(event) -> str:
     """A timeline step as a `timeline` cell writes it: `2025-10-31 announced`, `2025-10 signed`
-    (known to the month), `2025-Q4 delivered`, `2025 rumored`."""
+    (known to the month), `2025-Q4 delivered`, `2025 rumored`, then its source in brackets as
+    the `sources` column names one (`[https://…]`, or the slug of a source without a URL)."""
     day, precision = event.date, event.date_precision
     if precision == DatePrecision.YEAR:
         when = f"{day.year}"
@@ -113,17 +127,20 @@ def timeline_text(event) -> str:
         when = f"{day.year}-{day.month:02d}"
     else:
         when = day.isoformat()
-    return f"{when} {event.status}"
+    source = event.source
+    return f"{when} {event.status}" + (f" [{source.url or source.slug}]" if source else "")
 
 
-def timeline_step(text: str) -> tuple[dt.date, str, str]:
-    """(date, precision, status) of one step of a `timeline` cell; ValueError in words."""
+def timeline_step(text: str) -> TimelineStep:
+    """One step of a `timeline` cell, read; ValueError in words."""
     match = TIMELINE_STEP.match(text.strip())
     if match is None:
         raise ValueError(gettext(
             "write the date (2025-10-31, or 2025-10, 2025-Q4 or 2025 when that is all that is "
-            "known), a space, then the status"
+            "known), a space, then the status, and if you like the step's source in brackets"
         ))
+    if match["source"] is not None and not match["source"]:
+        raise ValueError(gettext("the brackets name no source"))
     year = int(match["year"])
     try:
         if match["quarter"]:
@@ -141,14 +158,43 @@ def timeline_step(text: str) -> tuple[dt.date, str, str]:
     except ValueError:
         raise ValueError(gettext("there is no such date")) from None
     status = ChoiceWidget(DealStatus.choices).clean(match["status"])
-    return on, precision, status
+    return TimelineStep(on, precision, status, match["source"] or "")
+
+
+class StepSources:
+    """The source a timeline step's brackets name: one of the row's `sources` (new ones too,
+    saved with the row), by URL or slug, or else a source the tracker already has."""
+
+    def __init__(self, row_sources: list[Source]) -> None:
+        self.known: dict[str, Source] = {}
+        for source in row_sources:
+            for name in (source.url, source.slug):
+                if name:
+                    self.known.setdefault(name, source)
+
+    def find(self, name: str) -> Source | None:
+        if not name:
+            return None
+        if "://" in name:
+            scheme, rest = name.split("://", 1)
+            name = f"{scheme.lower()}://{rest}"
+        source = self.known.get(name)
+        if source is None:
+            source = Source.objects.filter(Q(url=name) | Q(slug=name)).first()
+            if source is None:
+                raise ValueError(gettext(
+                    "no source has the URL or slug “%(name)s”; add it to the sources column"
+                ) % {"name": name})
+            self.known[name] = source
+        return source
 
 
 class TimelineField(fields.Field):
     """A deal's timeline in one cell: its steps, oldest first, separated by ';' or line breaks,
-    each a date as precise as it is known and a status (`2025-10-29 reported; 2025-10-31
-    announced`). Exported that way, so an exported deal imports with its whole timeline; on
-    import each step is sourced from the row's first source, as `status` and `status_on` are."""
+    each a date as precise as it is known, a status and its source in brackets
+    (`2025-10-29 reported [https://…]; 2025-10-31 announced`). Exported that way, so an exported
+    deal imports with its whole timeline and each step's source; on import a step without
+    brackets is sourced from the row's first source, as `status` and `status_on` are."""
 
     def __init__(self):
         super().__init__(column_name="timeline")
@@ -390,8 +436,9 @@ class DealResource(RecordResource):
     """Deals with their parties (company slugs per role) and sources.
 
     The timeline (`timeline`: dated steps) and a status with its date (`status`, `status_on`)
-    import as the deal's events, sourced from the row's first source; the status, announcement
-    date and USD value then follow from them as they do in the admin.
+    import as the deal's events, each sourced from the source its brackets name or else from
+    the row's first source; the status, announcement date and USD value then follow from them
+    as they do in the admin.
     """
 
     project = by_slug("project", Project)
@@ -440,27 +487,36 @@ class DealResource(RecordResource):
             services.PartySpec(company=company, role=role)
             for role, companies in by_role.items() for company in companies
         ]
-        deal._import_steps = self._steps_from(row, errors)
+        deal._import_steps = self._steps_from(row, deal._import_sources, errors)
         return errors
 
-    def _steps_from(self, row, errors) -> list[tuple[dt.date, str, str]]:
-        """The timeline's steps and the `status` on `status_on`, each once, oldest first."""
-        steps = []
+    def _steps_from(self, row, row_sources, errors) -> list[tuple[TimelineStep, Source | None]]:
+        """The timeline's steps and the `status` on `status_on`, each once (the first that
+        names a source wins), oldest first, with the source each names (None: the row's
+        first source)."""
+        steps: dict[tuple, tuple[TimelineStep, Source | None]] = {}
         problems = []
+        named = StepSources(row_sources)
         for item in split_list(row.get("timeline")):
             try:
-                steps.append(timeline_step(item))
+                step = timeline_step(item)
+                source = named.find(step.source)
             except ValueError as error:
                 problems.append(gettext("“%(step)s”: %(problem)s") % {
                     "step": item, "problem": error,
                 })
+                continue
+            key = (step.date, step.precision, step.status)
+            if key not in steps or steps[key][1] is None:
+                steps[key] = (step, source)
         if problems:
             errors["timeline"] = problems
         status = self._status_from(row, errors)
         if status is not None:
             status, on = status
-            steps.append((on, DatePrecision.DAY, status))
-        return sorted(dict.fromkeys(steps), key=lambda step: step[0])
+            steps.setdefault((on, DatePrecision.DAY, status),
+                             (TimelineStep(on, DatePrecision.DAY, status), None))
+        return sorted(steps.values(), key=lambda found: found[0].date)
 
     def _status_from(self, row, errors) -> tuple[str, dt.date] | None:
         status = on = None
@@ -483,10 +539,11 @@ class DealResource(RecordResource):
             field.attname: getattr(deal, field.attname)
             for field in Deal._meta.concrete_fields if field.editable and not field.primary_key
         }
-        source = sources[0] if sources else None
+        first = sources[0] if sources else None
         events = [
-            services.EventSpec(date=on, date_precision=precision, status=status, source=source)
-            for on, precision, status in deal._import_steps
+            services.EventSpec(date=step.date, date_precision=step.precision, status=step.status,
+                               source=source or first)
+            for step, source in deal._import_steps
         ]
         saved = services.deal_create(fields=values, parts=services.DealParts(
             parties=deal._import_parties, events=events, sources=sources,
@@ -498,7 +555,9 @@ class DealResource(RecordResource):
         # The admin's list prefetches parties its own way; export wants their companies' slugs.
         return super().filter_export(queryset).prefetch_related(None).prefetch_related(
             Prefetch("parties", queryset=DealParty.objects.select_related("company")), "sources",
-            Prefetch("events", queryset=DealEvent.objects.order_by("date", "id")),
+            Prefetch("events", queryset=DealEvent.objects.select_related("source")
+                     .only("deal_id", "date", "date_precision", "status", "source__url",
+                           "source__slug").order_by("date", "id")),
         )
 
 

@@ -527,7 +527,8 @@ def test_import_page_explains_the_file(editor_client):
     assert ("suppliers, buyers, partners, investors, governments, sources, timeline, status, "
             "status_on") in text
     assert "usd_amount" not in text
-    assert "2025-10-29 reported; 2025-10-31 announced" in text  # how a timeline is written
+    # How a timeline is written, with a step's own source.
+    assert "2025-10-29 reported [https://www.yna.co.kr/view/AKR20251029]; 2025-10-31" in text
     company_page = editor_client.get(_import_url("company")).content.decode()
     assert "2025-10-29 reported" not in company_page
 
@@ -735,6 +736,14 @@ def _timeline_csv(*rows: str) -> bytes:
     return (TIMELINE_HEADER + rows).encode("utf-8-sig")
 
 
+def _import_timeline_row(client, row: str, *, title_ko: str) -> models.Deal:
+    """Import one deal row of a timeline file without problems; the deal it made."""
+    preview = _preview(client, "deal", "timeline.csv", _timeline_csv(row))
+    assert _problems(preview) == []
+    _confirm(client, "deal", preview)
+    return models.Deal.objects.get(title_ko=title_ko)
+
+
 def test_a_timeline_imports_as_sourced_steps_with_their_precision(editor_client, companies):
     source = factories.SourceFactory(url="https://news.example.kr/articles/7")
     row = (
@@ -742,10 +751,7 @@ def test_a_timeline_imports_as_sourced_steps_with_their_precision(editor_client,
         'https://news.example.kr/articles/7,'
         '"2025 소문; 2025-Q3 rumored\n2025-10 보도;2025-10-31 Announced",signed,2025-11-03'
     )
-    preview = _preview(editor_client, "deal", "timeline.csv", _timeline_csv(row))
-    assert _problems(preview) == []
-    _confirm(editor_client, "deal", preview)
-    deal = models.Deal.objects.get(title_ko="엔비디아·삼성 블랙웰")
+    deal = _import_timeline_row(editor_client, row, title_ko="엔비디아·삼성 블랙웰")
     steps = [(e.date, e.date_precision, e.status, e.source) for e in deal.events.all()]
     assert steps == [
         (dt.date(2025, 1, 1), "year", "rumored", source),
@@ -758,6 +764,28 @@ def test_a_timeline_imports_as_sourced_steps_with_their_precision(editor_client,
     assert (deal.status, deal.status_on, deal.announced_on) == (
         "signed", dt.date(2025, 11, 3), dt.date(2025, 10, 31)
     )
+
+
+def test_each_timeline_step_can_name_its_own_source(editor_client, companies):
+    first = factories.SourceFactory(url="https://news.example.kr/articles/7")
+    wire = factories.SourceFactory(slug="yonhap-0314", url="")  # not in the row's sources
+    row = (
+        'Own sources,단계별 출처,nvidia,samsung-electronics,'
+        '"https://news.example.kr/articles/7; https://new.example.com/a?id=1",'
+        '"2025-Q3 소문 [ yonhap-0314 ]; 2025-10 보도 [HTTPS://new.example.com/a?id=1];'
+        ' 2025-10-31 announced; 2025-10-31 발표 [https://news.example.kr/articles/7]",'
+        'signed,2025-11-03'
+    )
+    deal = _import_timeline_row(editor_client, row, title_ko="단계별 출처")
+    made = models.Source.objects.get(url="https://new.example.com/a?id=1")  # made once
+    assert {s.pk for s in deal.sources.all()} == {first.pk, made.pk}
+    steps = [(e.date, e.status, e.source) for e in deal.events.all()]
+    assert steps == [
+        (dt.date(2025, 7, 1), "rumored", wire),
+        (dt.date(2025, 10, 1), "reported", made),
+        (dt.date(2025, 10, 31), "announced", first),  # given twice: the one naming a source
+        (dt.date(2025, 11, 3), "signed", first),  # status and status_on: the first source
+    ]
 
 
 def test_a_step_given_twice_is_recorded_once(editor_client, companies):
@@ -776,6 +804,11 @@ BAD_TIMELINES = {
     "no status": ("2025-10-31", "write the date"),
     "unknown status": ("2025-10-31 체결예정", "체결예정"),
     "a date with slashes": ("2025/10/31 signed", "write the date"),
+    "an unknown source": ("2025-10 보도 [https://nowhere.example/x]",
+                          "no source has the URL or slug “https://nowhere.example/x”"),
+    "empty brackets": ("2025-10 reported [ ]", "the brackets name no source"),
+    "an open bracket": ("2025-10 reported [src-1", "write the date"),
+    "brackets only": ("2025-10 [src-1]", "write the date"),
 }
 
 
@@ -806,16 +839,24 @@ def test_timeline_problems_read_in_korean(companies):
 
 
 def test_an_exported_timeline_imports_back_step_for_step(editor_client, korean_deal):
+    wire = factories.SourceFactory(slug="yonhap-wire", url="")
     services.deal_record_event(deal=korean_deal, date=dt.date(2024, 1, 1), status="rumored",
-                               date_precision="year")
+                               date_precision="year", source=wire)
     services.deal_record_event(deal=korean_deal, date=dt.date(2025, 4, 1), status="reported",
                                date_precision="quarter")
     text = _export(editor_client, "Deal", 0).content.decode("utf-8-sig")
     [row] = list(csv.DictReader(io.StringIO(text)))
-    assert row["timeline"].startswith("2024 rumored; 2025-Q2 reported; "), row["timeline"]
+    assert row["timeline"].startswith("2024 rumored [yonhap-wire]; 2025-Q2 reported; "), row[
+        "timeline"
+    ]
     copy = _export_and_import_a_copy(editor_client, "apec-blackwell")
 
-    def steps(deal):
-        return [(e.date, e.date_precision, e.status) for e in deal.events.all()]
+    # A step with no source of its own takes the row's first source, as on any import.
+    first = korean_deal.sources.all()[0].pk  # in the order the export writes them
 
-    assert steps(copy) == steps(korean_deal)
+    def steps(deal, unsourced=None):
+        return [(e.date, e.date_precision, e.status, e.source_id or unsourced)
+                for e in deal.events.all()]
+
+    assert steps(copy) == steps(korean_deal, unsourced=first)
+    assert steps(copy)[0][3] == wire.pk
