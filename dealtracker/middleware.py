@@ -138,7 +138,7 @@ class AnonymousPageCacheMiddleware:
 
         key = cache_key(self.KEY_PREFIX, request.method, request.get_full_path(),
                         getattr(request, "LANGUAGE_CODE", ""))
-        generation, stored = read_fresh(key)
+        generation, stored = read_fresh(key, near=True)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)

@@ -190,6 +190,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # long, and likewise refreshed by any committed edit (deals.cache.cached_for_generation). On
 # whenever the page cache is; 0 turns it off (the tests do, through PAGE_CACHE_SECONDS).
 DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=PAGE_CACHE_SECONDS)
+# With Redis, each worker keeps its own copy of the cached answers it read last, up to this many
+# megabytes, and Redis sends an answer again only when an edit made it stale (deals.cache.
+# NearCache). 0 turns it off.
+NEAR_CACHE_MB = env.int("NEAR_CACHE_MB", default=32)
 
 # The benchmark (`make bench`, bench/run.py) turns this on: it adds the floor endpoint
 # /bench/floor (a constant through the whole middleware stack) and an X-Query-Count header.

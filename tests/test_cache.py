@@ -6,6 +6,7 @@ import time
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
@@ -16,10 +17,13 @@ from rest_framework.test import APIClient
 from deals import editorial, models, services
 from deals.api.access import AnonScopedRateThrottle
 from deals.cache import (
+    HELD,
+    NearCache,
     bump_content_generation,
     cache_key,
     count_and_read_fresh,
     count_in_window,
+    near_cache,
     read_fresh,
     store_fresh,
 )
@@ -85,7 +89,7 @@ def record_cache_calls(monkeypatch) -> list[str]:
                 depth[0] -= 1
         return call
 
-    names = ("get", "get_many", "set", "add", "incr", "incr_expiring", "count_and_get_many")
+    names = ("get", "get_many", "set", "add", "incr", "incr_expiring", "count_and_read")
     for name in names:
         if hasattr(cache, name):
             monkeypatch.setattr(cache, name, recorded(name, getattr(cache, name)))
@@ -202,8 +206,8 @@ def test_a_cached_api_answer_costs_no_query_and_one_cache_round_trip(
         response = api.get(address)
     assert response["X-Cache"] == "hit"
     assert len(queries) == 0
-    if hasattr(cache, "count_and_get_many"):  # Redis (REDIS_URL, as in CI)
-        assert calls == ["count_and_get_many"]
+    if hasattr(cache, "count_and_read"):  # Redis (REDIS_URL, as in CI)
+        assert calls == ["count_and_read"]
     else:  # local memory: the throttle's counter, then the entry
         assert calls == ["add", "incr", "get_many"]
 
@@ -337,7 +341,55 @@ def test_a_cached_page_costs_one_cache_round_trip(client, deal, monkeypatch):
     calls = record_cache_calls(monkeypatch)
     response = client.get("/deals/")
     assert response["X-Cache"] == "hit"
-    assert calls == ["get_many"]
+    assert calls == (["count_and_read"] if hasattr(cache, "count_and_read") else ["get_many"])
+
+
+def test_a_near_copy_stays_until_an_edit_or_a_flush_and_redis_sends_it_once(monkeypatch):
+    if not hasattr(cache, "count_and_read"):
+        pytest.skip("the near cache needs Redis (REDIS_URL), as in CI")
+    monkeypatch.setattr(settings, "NEAR_CACHE_MB", 1)
+    near = near_cache()
+    near.clear()
+    key = cache_key("test", "/api/v1/deals/?q=삼성", "ko")
+    generation = read_fresh(key)[0]
+    body = ("본문 " * 5000).encode()
+    store_fresh(key, generation, body, 60)
+    sent = []
+    reading = cache.count_and_read
+
+    def count_and_read(*args, **kwargs):
+        answer = reading(*args, **kwargs)
+        sent.append(answer[2] is not HELD)
+        return answer
+
+    monkeypatch.setattr(cache, "count_and_read", count_and_read)
+    assert [read_fresh(key, near=True) for _ in range(3)] == [(generation, body)] * 3
+    assert sent == [True, False, False]  # the entry crossed the network once
+    assert read_fresh(key) == (generation, body)  # not asked for the near copy: sent again
+    assert sent[-1] is True
+    # An edit makes the copy stale at once...
+    bump_content_generation()
+    assert read_fresh(key, near=True) == (generation + 1, None)
+    store_fresh(key, generation + 1, b"after", 60)
+    assert read_fresh(key, near=True) == (generation + 1, b"after")
+    # ... and so does a flush: the generation starts again where no copy was made.
+    cache.clear()
+    restarted, value = read_fresh(key, near=True)
+    assert value is None
+    assert restarted not in (generation, generation + 1)
+
+
+def test_the_near_cache_keeps_what_was_read_last_within_its_size():
+    near = NearCache(max_bytes=100)
+    near.put("a", 1, "A", 40)
+    near.put("b", 1, "B", 40)
+    assert near.get("a") == (1, "A")  # now the most recent
+    near.put("c", 1, "C", 40)  # over 100 bytes: the least recently read goes
+    assert (near.get("a"), near.get("b"), near.get("c")) == ((1, "A"), None, (1, "C"))
+    near.put("a", 2, "A2", 10)  # replaced, not added
+    assert near.size == 50
+    near.put("huge", 1, "H", 101)  # larger than the whole cache: not kept, nothing dropped
+    assert near.get("huge") is None and near.size == 50
 
 
 def test_window_counters_count_and_expire():

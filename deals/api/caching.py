@@ -73,7 +73,7 @@ class AnonymousReadCacheMixin:
                      for throttle in self.get_throttles()]
         throttles = [(throttle, window) for throttle, window in throttles if window is not None]
         counts, generation, stored = count_and_read_fresh(
-            [window for _throttle, window in throttles], key
+            [window for _throttle, window in throttles], key, near=True
         )
         if not all(throttle.allows(count)
                    for (throttle, _window), count in zip(throttles, counts, strict=True)):
