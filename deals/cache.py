@@ -67,9 +67,10 @@ class NearCache:
 
     An entry is fresh exactly when it was stored for the current generation, so a worker that
     already holds a key's entry for the generation it reads need not have Redis send it again
-    (`ReusingRedisCache.count_and_read` compares the two generations in Redis). For a page of
-    50 API deals (180 KB) the transfer and unpickling were a fifth of a cached answer's CPU.
-    Least recently used entries go first once the copies pass `max_bytes`.
+    (`ReusingRedisCache.count_and_read` compares the two generations in Redis, and sends the
+    entry anyway once it has expired there, so a copy never outlives PAGE_CACHE_SECONDS).
+    For a page of 50 API deals (180 KB) the transfer and unpickling were a fifth of a cached
+    answer's CPU. Least recently used entries go first once the copies pass `max_bytes`.
     """
 
     def __init__(self, max_bytes: int) -> None:
@@ -142,18 +143,17 @@ def count_and_read_fresh(
         counts = [count_in_window(counter, seconds) for counter, seconds in windows]
         found = cache.get_many([GENERATION_KEY, key])
         return counts, *_fresh(found.get(GENERATION_KEY), found.get(key))
-    near = near_cache() if near else None
-    held = near.get(key) if near is not None else None
+    copies = near_cache() if near else None
+    held = copies.get(key) if copies is not None else None
     counts, generation, stored, size = reading(
         windows, GENERATION_KEY, key, known=held[0] if held else None
     )
     if stored is HELD:
         return counts, int(generation), held[1]
     generation, value = _fresh(generation, stored)
-    if value is not None and near is not None:
-        near.put(key, generation, value, size)
+    if value is not None and copies is not None:
+        copies.put(key, generation, value, size)
     return counts, generation, value
-
 
 
 def _fresh(generation, stored) -> tuple[int, object | None]:
@@ -271,7 +271,8 @@ class ReusingRedisCache(RedisCache):
 
     #: `COUNT_IN_WINDOW` on the first ARGV[1] keys (ARGV[i + 1] seconds each); then the
     #: generation (the next key), and the entry (the last key) unless the caller holds it for
-    #: that generation (the last ARGV; empty when it holds nothing): then 1 instead.
+    #: that generation (the last ARGV; empty when it holds nothing) and the entry has not
+    #: expired in Redis (so a copy lives no longer than the entry would): then 1 instead.
     COUNT_AND_READ = (
         "local n = tonumber(ARGV[1]) local out = {} "
         "for i = 1, n do "
@@ -281,7 +282,8 @@ class ReusingRedisCache(RedisCache):
         "local generation = redis.call('GET', KEYS[n + 1]) "
         "out[n + 1] = generation "
         "local held = ARGV[n + 2] "
-        "if generation and held ~= '' and generation == held then out[n + 2] = 1 "
+        "if generation and held ~= '' and generation == held "
+        "and redis.call('EXISTS', KEYS[n + 2]) == 1 then out[n + 2] = 1 "
         "else out[n + 2] = redis.call('GET', KEYS[n + 2]) end "
         "return out"
     )

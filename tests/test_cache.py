@@ -367,7 +367,12 @@ def test_a_near_copy_stays_until_an_edit_or_a_flush_and_redis_sends_it_once(monk
     assert sent == [True, False, False]  # the entry crossed the network once
     assert read_fresh(key) == (generation, body)  # not asked for the near copy: sent again
     assert sent[-1] is True
-    # An edit makes the copy stale at once...
+    # A copy lives no longer than the entry in Redis (PAGE_CACHE_SECONDS)...
+    cache.delete(key)
+    assert read_fresh(key, near=True) == (generation, None)
+    store_fresh(key, generation, body, 60)
+    assert read_fresh(key, near=True) == (generation, body)
+    # ... an edit makes it stale at once...
     bump_content_generation()
     assert read_fresh(key, near=True) == (generation + 1, None)
     store_fresh(key, generation + 1, b"after", 60)
