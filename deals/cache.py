@@ -22,9 +22,21 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis is a dependency; local memory never raises
+    RedisError = OSError
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "content-generation"
+#: What a cache that cannot be reached raises. Readers are then answered without the cache
+#: (slower, never wrong), throttles let requests through, and each failure is logged;
+#: /readyz reports the cache as down meanwhile (dealtracker/health.py).
+CACHE_ERRORS = (RedisError, OSError)
+#: The generation `count_and_read_fresh` gives when the cache could not be read: no entry is
+#: ever stored for it.
+UNREAD = -1
 
 
 def first_generation() -> int:
@@ -45,9 +57,14 @@ def content_generation() -> int:
 
 def bump_content_generation() -> None:
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet (a fresh cache): any new value invalidates
-        cache.add(GENERATION_KEY, first_generation(), timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not there yet (a fresh cache): any new value invalidates
+            cache.add(GENERATION_KEY, first_generation(), timeout=None)
+    except CACHE_ERRORS as error:
+        # The edit is committed; what the cache still holds of it is at most
+        # PAGE_CACHE_SECONDS old by the time the cache is back (or gone, if it restarted).
+        logger.error("An edit could not refresh the cache, which is unavailable: %s", error)
 
 
 def cache_key(prefix: str, *parts: str) -> str:
@@ -137,7 +154,15 @@ def count_and_read_fresh(
     the counts, the content generation and the fresh entry or None. One round trip on Redis
     (a cached API answer counts against the throttles, then reads the entry). With `near`,
     Redis sends the entry only when this worker's NearCache does not already hold it for that
-    generation (see read_fresh)."""
+    generation (see read_fresh). When the cache is unavailable: zero counts, UNREAD, None."""
+    try:
+        return _count_and_read_fresh(windows, key, near=near)
+    except CACHE_ERRORS as error:
+        logger.warning("Answering without the cache, which is unavailable: %s", error)
+        return [0] * len(windows), UNREAD, None
+
+
+def _count_and_read_fresh(windows, key, *, near):
     reading = getattr(cache, "count_and_read", None)
     if reading is None:
         counts = [count_in_window(counter, seconds) for counter, seconds in windows]
@@ -166,7 +191,12 @@ def _fresh(generation, stored) -> tuple[int, object | None]:
 def store_fresh(key: str, generation: int, value, seconds: int) -> None:
     """Keeps `value` at `key` for readers of `generation` (read before `value` was built, so an
     edit committed meanwhile makes it stale rather than hiding the edit)."""
-    cache.set(key, (generation, value), seconds)
+    if generation == UNREAD:
+        return
+    try:
+        cache.set(key, (generation, value), seconds)
+    except CACHE_ERRORS as error:
+        logger.warning("Could not keep an answer in the cache, which is unavailable: %s", error)
 
 
 def cached_for_generation(prefix: str, parts: tuple[str, ...], compute):
@@ -189,16 +219,22 @@ def cached_for_generation(prefix: str, parts: tuple[str, ...], compute):
 
 def count_in_window(key: str, seconds: int) -> int:
     """Adds one to the counter at `key`, which starts at zero and lives `seconds`; returns the
-    new count (the throttles' counters, deals/api/access.py)."""
-    counting = getattr(cache, "incr_expiring", None)
-    if counting is not None:
-        return counting(key, seconds)
-    cache.add(key, 0, seconds)
+    new count (the throttles' counters, deals/api/access.py), or 0 when the cache is
+    unavailable."""
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between the two calls: this request starts the window again
-        cache.set(key, 1, seconds)
-        return 1
+        counting = getattr(cache, "incr_expiring", None)
+        if counting is not None:
+            return counting(key, seconds)
+        cache.add(key, 0, seconds)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between the two calls: this request starts the window again
+            cache.set(key, 1, seconds)
+            return 1
+    except CACHE_ERRORS as error:
+        # Open rather than shut: an outage of the cache must not refuse every client.
+        logger.warning("Not counting a request: the cache is unavailable: %s", error)
+        return 0
 
 
 def _invalidate_on_commit(sender, **kwargs) -> None:

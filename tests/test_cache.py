@@ -19,6 +19,7 @@ from deals.api.access import AnonScopedRateThrottle
 from deals.cache import (
     HELD,
     NearCache,
+    ReusingRedisCache,
     bump_content_generation,
     cache_key,
     count_and_read_fresh,
@@ -395,6 +396,38 @@ def test_the_near_cache_keeps_what_was_read_last_within_its_size():
     assert near.size == 50
     near.put("huge", 1, "H", 101)  # larger than the whole cache: not kept, nothing dropped
     assert near.get("huge") is None and near.size == 50
+
+
+@pytest.fixture
+def cache_down(monkeypatch):
+    """The shared cache unreachable (nothing listens on port 1), as in a Redis outage."""
+    from deals import cache as shared
+
+    unreachable = ReusingRedisCache("redis://127.0.0.1:1/0", {})
+    monkeypatch.setattr(shared, "cache", unreachable)
+    return unreachable
+
+
+def test_readers_are_answered_without_the_cache_when_it_is_down(
+    client, api, deal, cache_down, monkeypatch, throttle_clock, caplog,
+    django_capture_on_commit_callbacks,
+):
+    monkeypatch.setattr(
+        AnonScopedRateThrottle, "THROTTLE_RATES",
+        {**AnonScopedRateThrottle.THROTTLE_RATES, "anon": "1/minute"},
+    )
+    for _ in range(2):  # nothing kept, nothing counted: every answer is built afresh
+        answers = get_all(client, api, deal)
+        for name, response in answers.items():
+            assert response.status_code == 200, name
+            assert "X-Cache" not in response or response["X-Cache"] == "miss", name
+    assert "블랙웰 공급" in body(client.get("/ko" + deal.get_absolute_url()))
+    # An edit still commits, and says it could not refresh the cache.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deal_update(deal=deal, fields={"title": "Nvidia supplies 260,000 GPUs"})
+    assert "260,000 GPUs" in body(client.get("/deals/"))
+    assert any("could not refresh the cache" in r.getMessage() for r in caplog.records)
+    assert any("without the cache" in r.getMessage() for r in caplog.records)
 
 
 def test_window_counters_count_and_expire():
