@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django_countries.fields import CountryField
@@ -161,6 +161,21 @@ def timeline_step(text: str) -> TimelineStep:
     return TimelineStep(on, precision, status, match["source"] or "")
 
 
+def source_name(text: str) -> str:
+    """How the `sources` column names a source: its URL (with the scheme in lower case) or,
+    without `://`, its slug."""
+    if "://" not in text:
+        return text
+    scheme, rest = text.split("://", 1)
+    return f"{scheme.lower()}://{rest}"
+
+
+def existing_source(name: str) -> Source | None:
+    """The source a `source_name` names, if the tracker has it."""
+    field = "url" if "://" in name else "slug"
+    return Source.objects.filter(**{field: name}).first()
+
+
 class StepSources:
     """The source a timeline step's brackets name: one of the row's `sources` (new ones too,
     saved with the row), by URL or slug, or else a source the tracker already has."""
@@ -175,12 +190,10 @@ class StepSources:
     def find(self, name: str) -> Source | None:
         if not name:
             return None
-        if "://" in name:
-            scheme, rest = name.split("://", 1)
-            name = f"{scheme.lower()}://{rest}"
+        name = source_name(name)
         source = self.known.get(name)
         if source is None:
-            source = Source.objects.filter(Q(url=name) | Q(slug=name)).first()
+            source = existing_source(name)
             if source is None:
                 raise ValueError(gettext(
                     "no source has the URL or slug “%(name)s”; add it to the sources column"
@@ -357,16 +370,15 @@ class RecordResource(resources.ModelResource):
     def _sources_from(self, value) -> tuple[list[Source], list[str]]:
         found, problems = [], []
         for item in split_list(value):
-            if "://" not in item:
-                source = Source.objects.filter(slug=item).first()
+            name = source_name(item)
+            if "://" not in name:
+                source = existing_source(name)
                 if source is None:
                     problems.append(no_such(Source, item))
                 else:
                     found.append(source)
                 continue
-            scheme, rest = item.split("://", 1)
-            url = f"{scheme.lower()}://{rest}"
-            source = Source.objects.filter(url=url).first() or self._new_source(url)
+            source = existing_source(name) or self._new_source(name)
             try:
                 if source.pk is None:
                     source.full_clean()
