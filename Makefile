@@ -6,6 +6,9 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 # Tests use DATABASE_URL when set, otherwise this machine's PostgreSQL.
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/dealtracker)
+# Test processes (pytest-xdist): each gets its own test database and Redis database. 0 runs the
+# suite in this process (for a debugger, or -x on the first failure).
+TEST_WORKERS ?= 2
 
 LINTER_SKIPPED := ADD_UNIQUE ALTER_COLUMN CREATE_INDEX CREATE_INDEX_EXCLUSIVE DROP_COLUMN \
   DROP_INDEX DROP_TABLE NOT_NULL REINDEX RENAME_COLUMN RENAME_TABLE \
@@ -64,7 +67,7 @@ test: install-dev
 	  --include-apps deals --no-cache --quiet ok ignore \
 	  --exclude-migration-tests $(LINTER_SKIPPED) \
 	  --warnings-as-errors RUNPYTHON_REVERSIBLE RUNSQL_REVERSIBLE
-	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## The benchmark (not part of make test): builds or reuses the dataset in its own database
 ## (BENCH_DEALS deals, default 100000), serves it with gunicorn, drives every endpoint with wrk

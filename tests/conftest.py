@@ -1,5 +1,8 @@
 """Fixtures shared by every test module."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -13,6 +16,34 @@ def fast_password_hashing():
     from django.test.utils import override_settings
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """`url` with its database number moved past the base one by the xdist worker's number
+    (gw0 -> base + 1, gw1 -> base + 2), so that one worker's `cache.clear()` (a FLUSHDB) never
+    empties the cache another worker is testing."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    number = base + 1 + int(worker.removeprefix("gw"))
+    if number > 15:  # Redis has 16 databases unless configured otherwise
+        raise pytest.UsageError(f"no Redis database left for xdist worker {worker} after {url}")
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def redis_database_per_worker():
+    """Under `pytest -n` (make test), each worker process gets its own Redis database."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    default = settings.CACHES["default"]
+    if not worker or not default["BACKEND"].endswith("RedisCache"):
+        yield
+        return
+    own = {**default, "LOCATION": worker_redis_url(default["LOCATION"], worker)}
+    with override_settings(CACHES={**settings.CACHES, "default": own}):
         yield
 
 
