@@ -820,7 +820,7 @@ PAGE_PARAMS = {
     "/search/": None, "/ko/search/": None, "/feed/": None, "/": None,
     "/companies/hostile-co/feed/": None, "/companies/hostile-co/": None,
 }
-EXTRA_PARAMS = ["q", "page", "cursor", "ordering", "around"]
+EXTRA_PARAMS = ["q", "page", "cursor", "ordering", "around", "limit"]
 
 
 def page_params(path: str) -> list[str]:

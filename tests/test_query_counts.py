@@ -57,6 +57,7 @@ def endpoints(hub, deal) -> dict[str, str]:
         "deal page": deal.get_absolute_url(),
         "hub company page": hub.get_absolute_url(),
         "graph data": "/graph/data.json",
+        "graph data, all it can draw": "/graph/data.json?limit=2000",
         "API deal list": "/api/v1/deals/",
         "API deal detail": f"/api/v1/deals/{deal.slug}/",
         "API filtered list": "/api/v1/deals/?" + urlencode(

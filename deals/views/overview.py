@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django import forms
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -33,8 +34,13 @@ from ..models import (
 )
 from ..models.base import slug_url
 
-#: How many deals the network draws at most; the filters narrow it further.
+#: How many deals the network holds at most (the graph page's table and charts, and a drawing
+#: asked for its largest size); the filters narrow it further.
 NETWORK_LIMIT = 2000
+#: How many of the most recent deals a drawing shows at first. Readers ask for more with the
+#: button under it (`?limit=` on the JSON): 2,000 deals made 1.2 MB of JSON and a layout that
+#: took seconds on a phone.
+NETWORK_DRAWN = 300
 #: Search shows at most this many records of each kind.
 SEARCH_LIMIT = 20
 
@@ -159,10 +165,10 @@ def network_of_records(deals: list[Deal]) -> list[NetworkDeal]:
     return rows
 
 
-def network_of_queryset(deals) -> list[NetworkDeal]:
-    """The same from plain values, two queries, no model instances: the JSON the drawing reads
-    holds up to NETWORK_LIMIT deals and their parties, and building thousands of instances
-    was most of its cost."""
+def network_of_queryset(deals, limit: int = NETWORK_LIMIT) -> list[NetworkDeal]:
+    """The first `limit` deals the same way from plain values, two queries, no model instances:
+    the JSON the drawing reads holds up to NETWORK_LIMIT deals and their parties, and building
+    thousands of instances was most of its cost."""
     korean = (get_language() or "en").startswith("ko")
     statuses = dict(DealStatus.choices)
 
@@ -173,7 +179,7 @@ def network_of_queryset(deals) -> list[NetworkDeal]:
     for values in deals.values_list(
         "pk", "slug", "title", "title_ko", "status", "product_category", "quantity",
         "quantity_unit", "quantity_qualifier", "usd_amount", "disclosure", "announced_on",
-    )[:NETWORK_LIMIT]:
+    )[:limit]:
         (pk, slug, title, title_ko, status, category, quantity, unit, qualifier, usd,
          disclosure, announced_on) = values
         rows[pk] = NetworkDeal(
@@ -331,22 +337,40 @@ class GraphView(TemplateView):
             status_choices=DealStatus.choices,
             timeline=timeline,
             truncated=len(deals) >= NETWORK_LIMIT,
+            network_limit=NETWORK_LIMIT,
         )
         return context
 
 
+class DrawingForm(forms.Form):
+    """How many of the most recent deals a drawing shows (`?limit=`), up to `most`."""
+
+    def __init__(self, data, *, most: int):
+        super().__init__(data)
+        self.fields["limit"] = forms.IntegerField(required=False, min_value=1, max_value=most)
+
+
 class GraphDataView(View):
     """The network as JSON for the drawing; the same filters as the deal list, plus `around`
-    (a company slug) for one company's neighbourhood."""
+    (a company slug) for one company's neighbourhood and `limit` (how many of the most recent
+    deals, NETWORK_DRAWN unless asked; `more` says whether the filters match more)."""
 
     def get(self, request, *args, **kwargs):
+        size = DrawingForm(request.GET, most=NETWORK_LIMIT)
+        if not size.is_valid():
+            errors = {name: [error["message"] for error in field_errors]
+                      for name, field_errors in size.errors.get_json_data().items()}
+            return JsonResponse(errors, status=400, json_dumps_params={"ensure_ascii": False})
+        limit = size.cleaned_data["limit"] or NETWORK_DRAWN
         company = None
         around = request.GET.get("around")
         if around:
             if "\x00" in around:  # no slug has one, and PostgreSQL refuses to compare it
                 raise Http404
             company = get_object_or_404(Company.objects.published(), slug=around)
-        data = network(network_of_queryset(network_queryset(request, company=company).qs))
+        deals = network_of_queryset(network_queryset(request, company=company).qs, limit + 1)
+        data = network(deals[:limit])
+        data.update(limit=limit, max_limit=NETWORK_LIMIT, more=len(deals) > limit)
         data["statuses"] = {
             value: str(label) for value, label in Deal._meta.get_field("status").choices
         }

@@ -141,11 +141,28 @@
 
   function load(container) {
     var form = container.getAttribute("data-form") ? document.getElementById(container.getAttribute("data-form")) : null;
+    // The note and button under the drawing (templates/deals/_network_more.html), if any.
+    var more = document.querySelector('[data-more-for="' + container.id + '"]');
+    var moreButton = more && more.querySelector("[data-more-button]");
     var instance = null;
     var lastData = null;
+    var limit = null;  // the server's first size, until the reader asks for more
+
+    function showMore(data) {
+      if (!more) { return; }
+      // The JSON draws the most recent `limit` deals; `more` says the filters match others.
+      var canDrawMore = Boolean(data.more) && data.limit < data.max_limit;
+      more.hidden = !data.more;
+      moreButton.hidden = !canDrawMore;
+      moreButton.disabled = false;
+      more.querySelector("[data-more-max]").hidden = canDrawMore;
+    }
+
     function refresh() {
       container.removeAttribute("data-ready");
-      var url = join(container.getAttribute("data-url"), query(form));
+      var extra = query(form);
+      if (limit) { extra = (extra ? extra + "&" : "") + "limit=" + limit; }
+      var url = join(container.getAttribute("data-url"), extra);
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) { throw new Error("HTTP " + response.status); }
@@ -155,11 +172,22 @@
           lastData = data;
           if (instance) { instance.destroy(); }
           instance = draw(container, data, form);
+          container.setAttribute("data-limit", String(data.limit));
+          showMore(data);
           window.dealNetwork = instance;
         })
         .catch(function () {
           container.setAttribute("data-ready", "error");
+          if (moreButton) { moreButton.disabled = false; }
         });
+    }
+    if (moreButton) {
+      moreButton.addEventListener("click", function () {
+        if (!lastData) { return; }
+        moreButton.disabled = true;
+        limit = Math.min(lastData.limit * 2, lastData.max_limit);
+        refresh();
+      });
     }
     if (form && form.elements.namedItem("size")) {
       // Filters reload the page (so the tables, charts and timeline follow); the size only

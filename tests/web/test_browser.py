@@ -4,6 +4,7 @@ home, a filtered deal list, a deal, the same deal in Korean, the network, a comp
 Screenshots of each step at phone and desktop widths go to test-artifacts/.
 """
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -11,6 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
+
+from deals import models
+from deals.views import overview
+from tests import factories
 
 # serialized_rollback: every transactional test restores the database as migrations left it
 # (roles, content types) instead of flushing and re-creating content types under new ids.
@@ -153,6 +158,38 @@ def test_network_filters_by_product_category(page, live_server, story):
     page.wait_for_url(re.compile(r".*size=usd.*"))
     wait_for_network(page)
     shot(page, "07-graph-hbm")
+    assert page.errors == []
+
+
+def test_network_draws_more_deals_when_asked(page, live_server, story, monkeypatch):
+    # The live server runs in this process, so the drawing's sizes can be made small.
+    monkeypatch.setattr(overview, "NETWORK_DRAWN", 1)
+    monkeypatch.setattr(overview, "NETWORK_LIMIT", 2)
+    factories.make_deal(
+        supplier=story.samsung, buyer=story.hynix, title="Samsung buys HBM test kits",
+        title_ko="삼성전자, SK하이닉스 HBM 시험 장비 구매",
+        events=((dt.date(2024, 1, 5), models.DealStatus.RUMORED),),
+    )
+    page.goto(live_server.url + "/ko/graph/")
+    wait_for_network(page)
+    network, more = page.locator("#network"), page.locator(".network-more")
+    button = more.get_by_role("button", name="거래 더 그리기")
+    assert (network.get_attribute("data-limit"), network.get_attribute("data-edges")) == ("1", "1")
+    assert more.is_visible() and button.is_visible()
+    assert not more.locator("[data-more-max]").is_visible()
+
+    button.click()
+    page.wait_for_selector('#network[data-ready="true"][data-limit="2"]', timeout=15000)
+    assert network.get_attribute("data-edges") == "2"
+    # Three deals match and two is as many as can be drawn: the note says so, no button.
+    assert more.locator("[data-more-max]").is_visible()
+    assert not button.is_visible()
+    shot(page, "09-graph-more-ko")
+
+    # With nothing more to draw, nothing is shown under the drawing.
+    page.goto(live_server.url + "/graph/?product_category=hbm")
+    wait_for_network(page)
+    assert not page.locator(".network-more").is_visible()
     assert page.errors == []
 
 

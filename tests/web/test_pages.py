@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from deals import models
+from deals.views import overview
 from tests import factories
 
 from .conftest import DRAFT_WORDS, PUBLISHED
@@ -445,6 +446,54 @@ def test_graph_data_in_korean_and_filtered(client, story):
     data = json.loads(client.get(url("deals:graph_data") + "?around=sk-hynix").content)
     assert len(data["edges"]) == 1
     assert client.get(url("deals:graph_data") + "?around=secret-buyer").status_code == 404
+
+
+def test_graph_data_draws_the_most_recent_deals_and_says_when_more_match(
+    client, story, monkeypatch
+):
+    monkeypatch.setattr(overview, "NETWORK_DRAWN", 1)
+    older = factories.make_deal(
+        supplier=story.samsung, buyer=story.hynix, title="Samsung buys HBM test kits",
+        title_ko="삼성전자, SK하이닉스 HBM 시험 장비 구매",
+        events=((dt.date(2024, 1, 5), models.DealStatus.RUMORED),),
+    )
+
+    def drawn(query=""):
+        response = client.get(url("deals:graph_data") + query)
+        assert response.status_code == 200
+        data = json.loads(response.content)
+        return [e["url"] for e in data["edges"]], data["limit"], data["more"], data["max_limit"]
+
+    # At first only the most recent deal; the JSON says others match and how far it can go.
+    assert drawn() == ([story.deal.get_absolute_url()], 1, True, 2000)
+    assert drawn("?limit=2") == (
+        [story.deal.get_absolute_url(), story.hbm_deal.get_absolute_url()], 2, True, 2000
+    )
+    urls, limit, more, _ = drawn("?limit=2000")
+    assert set(urls) == {story.deal.get_absolute_url(), story.hbm_deal.get_absolute_url(),
+                         older.get_absolute_url()}
+    assert (limit, more) == (2000, False)
+    # The filters and a company's neighbourhood narrow first; the limit applies to what is left.
+    assert drawn("?limit=1&product_category=hbm") == (
+        [story.hbm_deal.get_absolute_url()], 1, False, 2000
+    )
+    assert drawn("?around=sk-hynix") == ([story.hbm_deal.get_absolute_url()], 1, True, 2000)
+    assert drawn("?around=sk-hynix&limit=5")[2] is False
+    assert "Secret" not in client.get(url("deals:graph_data") + "?limit=2000").content.decode()
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "2001", "9" * 40, "1.5", "1e3", "abc", "\x00",
+                                   "삼백", "0x10"])
+def test_graph_data_refuses_a_limit_it_cannot_draw(client, story, value):
+    for language in ("en", "ko"):
+        response = client.get(url("deals:graph_data", language), {"limit": value})
+        assert response.status_code == 400, (value, language)
+        assert response["Content-Type"] == "application/json"
+        [message] = json.loads(response.content)["limit"]
+        if language == "ko":
+            assert any("\uac00" <= char <= "\ud7a3" for char in message), message
+        else:
+            assert message.startswith(("Enter a whole number", "Ensure this value")), message
 
 
 def test_graph_page_has_tables_charts_and_timeline_without_javascript(client, story):

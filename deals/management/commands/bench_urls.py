@@ -43,6 +43,7 @@ class Command(BaseCommand):
             "deal page": deal.get_absolute_url(),
             "hub company page": hub.get_absolute_url(),
             "graph data": "/graph/data.json",
+            "graph data (2,000 deals)": "/graph/data.json?limit=2000",
             "API deal list (50)": "/api/v1/deals/",
             "API deal detail": f"/api/v1/deals/{deal.slug}/",
             "API filtered list": "/api/v1/deals/?" + urlencode(
