@@ -609,3 +609,32 @@ def test_parent_that_does_not_exist_is_a_field_error_not_a_crash(factory):
     record = factory.build(parent_id=987654321)
 
     assert field_errors(record, "parent")
+
+
+# --- Figures over deals ----------------------------------------------------------------------
+
+
+def test_gpus_by_buyer_counts_gpu_deals_for_each_published_buyer():
+    from deals.models import Deal
+
+    published = Publication.PUBLISHED
+    samsung = factories.CompanyFactory(name="Samsung", name_ko="삼성전자", publication=published)
+    sk = factories.CompanyFactory(name="SK", name_ko="SK그룹", publication=published)
+    hidden = factories.CompanyFactory(name="Hidden buyer", publication=Publication.DRAFT)
+    two_buyers = factories.make_deal(buyer=samsung, quantity=Decimal("50000"))
+    DealParty.objects.create(deal=two_buyers, company=sk, role=PartyRole.BUYER)
+    DealParty.objects.create(deal=two_buyers, company=hidden, role=PartyRole.BUYER)
+    factories.make_deal(buyer=sk, quantity=Decimal("260000"), quantity_qualifier="more_than")
+    factories.make_deal(buyer=samsung, quantity=Decimal("9000"), quantity_unit="servers")
+    factories.make_deal(buyer=samsung, quantity=None, quantity_unit="")
+    factories.make_deal(buyer=sk, quantity=Decimal("1"), publication=Publication.DRAFT)
+
+    rows = list(Deal.objects.published().gpus_by_buyer(12))
+    assert rows == [{"company": sk.pk, "gpus": Decimal("310000")},
+                    {"company": samsung.pk, "gpus": Decimal("50000")}]
+    assert list(Deal.objects.published().gpus_by_buyer(1)) == rows[:1]
+    # A tie goes to the company made first, so that the chart is stable.
+    assert list(Deal.objects.filter(pk=two_buyers.pk).gpus_by_buyer(12)) == [
+        {"company": samsung.pk, "gpus": Decimal("50000")},
+        {"company": sk.pk, "gpus": Decimal("50000")},
+    ]

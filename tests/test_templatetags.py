@@ -14,7 +14,13 @@ from django.test.html import parse_html
 from django.utils import translation
 
 from deals import models
-from deals.templatetags.deals_tags import choice_labels, deal_rows, link_items, options
+from deals.templatetags.deals_tags import (
+    choice_labels,
+    deal_rows,
+    link_items,
+    network_rows,
+    options,
+)
 from tests.factories import (
     CompanyFactory,
     DealPartyFactory,
@@ -89,6 +95,45 @@ def test_deal_rows_match_the_template_loop_they_replace(varied_deals, language):
     _same_html(got, expected)
     assert "<script>" not in got and "&lt;script&gt;" in got
     assert "Draft &lt;Co&gt;" not in got  # an unpublished party stays hidden
+
+
+# The loop the graph page's network table had before `network_rows`.
+REFERENCE_NETWORK_ROWS = Template(
+    """{% load i18n deals_tags %}
+      {% for deal in deals %}{% for s in deal.public_parties|with_role:"supplier" %}{% for b in deal.public_parties|with_role:"buyer" %}
+        <tr>
+          <td data-label="{% translate "Supplier" %}"><a href="{{ s.company.get_absolute_url }}">{{ s.company }}</a></td>
+          <td data-label="{% translate "Buyer" %}"><a href="{{ b.company.get_absolute_url }}">{{ b.company }}</a></td>
+          <td data-label="{% translate "Deal" %}"><a href="{{ deal.get_absolute_url }}">{{ deal }}</a></td>
+          <td data-label="{% translate "Status" %}">{% include "deals/_status.html" with status=deal.status label=deal.get_status_display %}</td>
+          <td data-label="{% translate "Quantity" %}">{{ deal|quantity|default:"—" }}</td>
+        </tr>
+      {% endfor %}{% endfor %}{% endfor %}"""
+)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_network_rows_match_the_template_loop_they_replace(varied_deals, language):
+    # A deal with no public buyer draws no line, and so has no row.
+    lone = make_deal(title="Lone <supplier>", title_ko="단독 공급")
+    lone.parties.filter(role=models.PartyRole.BUYER).delete()
+    # A second public supplier: a line, and a row, from each supplier to the buyer.
+    DealPartyFactory(
+        deal=varied_deals[0], role=models.PartyRole.SUPPLIER,
+        company=CompanyFactory(name="Second <b>", name_ko="둘째 공급사",
+                               publication=models.Publication.PUBLISHED),
+    )
+    deals = list(models.Deal.objects.filter(
+        pk__in=[d.pk for d in varied_deals] + [lone.pk]
+    ).for_network())
+    with translation.override(language):
+        expected = REFERENCE_NETWORK_ROWS.render(Context({"deals": deals}))
+        got = network_rows(deals)
+    _same_html(got, expected)
+    assert got.count("<tr>") == 3
+    assert ("Second &lt;b&gt;" if language == "en" else "둘째 공급사") in got
+    assert "<script>" not in got and "&lt;script&gt;" in got
+    assert "Draft &lt;Co&gt;" not in got and "Lone" not in got
 
 
 def test_deal_rows_of_nothing_say_so_in_the_readers_language(db):

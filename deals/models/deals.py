@@ -194,6 +194,13 @@ class DealQuerySet(PublishedQuerySet):
         once (`prefetch_related_objects(rows, public_parties())`)."""
         return self.select_related("usd_rate").only(*TABLE_FIELDS, "usd_rate__date")
 
+    def for_network(self):
+        """What the graph page's network and its table read: a table row's columns, the
+        product category, and the public parties with their companies' countries."""
+        return self.select_related("usd_rate").only(
+            *TABLE_FIELDS, "product_category", "usd_rate__date"
+        ).prefetch_related(public_parties("company__country"))
+
     def for_detail(self):
         """A deal's page: the deal, its parties, the timeline with its sources, public
         meetings and public sources, each with the columns the page shows."""
@@ -239,6 +246,18 @@ class DealQuerySet(PublishedQuerySet):
             self.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
         )
         return {status: counts[status] for status in DealStatus.values if counts.get(status)}
+
+    def gpus_by_buyer(self, limit: int):
+        """The `limit` published buyers that take the most GPUs in these deals, as rows of
+        `company` (its id) and `gpus`, most first. A deal with two buyers counts for both."""
+        gpu_deals = self.order_by().filter(quantity_unit=QuantityUnit.GPUS, quantity__gt=0)
+        return (
+            DealParty.objects.public()
+            .filter(role=PartyRole.BUYER, deal__in=gpu_deals.values("pk"))
+            .values("company")
+            .annotate(gpus=Sum("deal__quantity"))
+            .order_by("-gpus", "company")[:limit]
+        )
 
     def per_month(self):
         """Rows of `month` (first day) and `deals` announced that month, oldest first."""
@@ -365,12 +384,13 @@ SOURCE_FIELDS = (
 MEETING_FIELDS = ("slug", "publication", "title", "title_ko", "starts_at", "timezone")
 
 
-def public_parties() -> Prefetch:
-    """A deal's public parties with their companies' names, into `public_parties`."""
+def public_parties(*more_fields: str) -> Prefetch:
+    """A deal's public parties with their companies' names (and `more_fields`), into
+    `public_parties`."""
     return Prefetch(
         "parties",
-        queryset=DealParty.objects.public().select_related("company").only(*PARTY_FIELDS)
-        .order_by("role", "id"),
+        queryset=DealParty.objects.public().select_related("company")
+        .only(*PARTY_FIELDS, *more_fields).order_by("role", "id"),
         to_attr="public_parties",
     )
 

@@ -205,18 +205,65 @@ class _RowContext:
         )
 
     def company_links(self, parties, role: str) -> str:
-        links = [
-            format_html(
-                '<a href="{}">{}</a>',
-                self.company_url(p.company.slug),
-                p.company.localized("name", self.korean),
-            )
-            for p in parties
-            if p.role == role
-        ]
+        links = [self.company_link(p.company) for p in parties if p.role == role]
         if not links:
             return SafeString('<span class="muted">—</span>')
         return SafeString(", ".join(links))
+
+    def network_rows(self, deal) -> list[str]:
+        supplier_label, buyer_label, deal_label, status_label, quantity_label = self.labels
+        korean = self.korean
+        parties = deal.public_parties
+        suppliers = [self.company_link(p.company) for p in parties if p.role == "supplier"]
+        buyers = [self.company_link(p.company) for p in parties if p.role == "buyer"]
+        if not (suppliers and buyers):
+            return []
+        link = format_html('<a href="{}">{}</a>', self.deal_url(deal.slug),
+                           deal.localized("title", korean))
+        badge = ""
+        if deal.status:
+            badge = format_html(
+                '<span class="status status-{}">{}</span>',
+                deal.status,
+                self.statuses.get(deal.status, deal.status),
+            )
+        amount = quantity(deal) or "—"
+        return [
+            format_html(
+                "<tr>"
+                '<td data-label="{}">{}</td><td data-label="{}">{}</td>'
+                '<td data-label="{}">{}</td><td data-label="{}">{}</td>'
+                '<td data-label="{}">{}</td>'
+                "</tr>",
+                supplier_label, supplier, buyer_label, buyer, deal_label, link,
+                status_label, badge, quantity_label, amount,
+            )
+            for supplier in suppliers
+            for buyer in buyers
+        ]
+
+    def company_link(self, company) -> str:
+        return format_html('<a href="{}">{}</a>', self.company_url(company.slug),
+                           company.localized("name", self.korean))
+
+
+@register.simple_tag
+def network_rows(deals) -> SafeString:
+    """The body rows of the graph page's network table: one row a line of the drawing, that
+    is, each supplier with each buyer of each deal (supplier, buyer, deal, status, quantity),
+    labelled for the phone layout. In Python for the reason `deal_rows` is: the table holds
+    every deal drawn, 300 or more, and as a template loop it was most of the page's time."""
+    labels = [
+        conditional_escape(gettext(text))
+        for text in ("Supplier", "Buyer", "Deal", "Status", "Quantity")
+    ]
+    rows = []
+    shared = None
+    for deal in deals:
+        if shared is None:
+            shared = _RowContext(type(deal), labels)
+        rows.extend(shared.network_rows(deal))
+    return SafeString("\n".join(rows))
 
 
 def _person_title(person, korean: bool) -> str:

@@ -3,7 +3,6 @@ charts (plus the JSON the network is drawn from)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django import forms
@@ -32,7 +31,7 @@ from ..models import (
     QuantityUnit,
     Source,
 )
-from ..models.base import slug_url
+from ..models.base import reads_korean, slug_url, slug_urls
 
 #: How many deals the network holds at most (the graph page's table and charts, and a drawing
 #: asked for its largest size); the filters narrow it further.
@@ -41,6 +40,8 @@ NETWORK_LIMIT = 2000
 #: button under it (`?limit=` on the JSON): 2,000 deals made 1.2 MB of JSON and a layout that
 #: took seconds on a phone.
 NETWORK_DRAWN = 300
+#: The graph page's chart of deals per month shows this many months, the latest with deals.
+MONTHS_CHARTED = 24
 #: Search shows at most this many records of each kind.
 SEARCH_LIMIT = 20
 
@@ -110,10 +111,43 @@ def network_queryset(request, company=None, queryset=None) -> DealFilterSet:
     return DealFilterSet(data=request.GET, queryset=queryset, request=request)
 
 
-def network_deals(request, company=None) -> tuple[DealFilterSet, list[Deal]]:
-    """The same deals as records with their public parties, for the graph page's table."""
-    filterset = network_queryset(request, company, Deal.objects.published().for_lists())
-    return filterset, list(filterset.qs[:NETWORK_LIMIT])
+def network_deals(request, limit: int) -> tuple[DealFilterSet, list[Deal], bool]:
+    """The first `limit` of the same deals as records with their public parties, for the graph
+    page's table, and whether the filters match more."""
+    filterset = network_queryset(request, queryset=Deal.objects.published().for_network())
+    deals = list(filterset.qs[: limit + 1])
+    return filterset, deals[:limit], len(deals) > limit
+
+
+def network_charts(request, filterset: DealFilterSet) -> tuple[list[dict], list[dict]]:
+    """GPUs by buyer (the top 12) and deals per month (the latest MONTHS_CHARTED months with
+    deals) over the NETWORK_LIMIT most recent deals the filters match, however many of them
+    are drawn. Counted in the database; kept until the next edit (deals/cache.py), per
+    language and filters. (Over every match they took 3-5 s at a million deals.)"""
+    names = sorted(name for name in filterset.filters if name in request.GET)
+    filters = "&".join(f"{name}={value}" for name in names for value in request.GET.getlist(name))
+    return cached_for_generation(
+        "network-charts", (get_language() or "", filters), lambda: _network_charts(filterset.qs)
+    )
+
+
+def _network_charts(deals) -> tuple[list[dict], list[dict]]:
+    recent = Deal.objects.filter(pk__in=deals.prefetch_related(None).values("pk")[:NETWORK_LIMIT])
+    top = list(recent.gpus_by_buyer(12))
+    companies = Company.objects.published().only("slug", "name", "name_ko").in_bulk(
+        [row["company"] for row in top]
+    )
+    gpu_bars = bars(
+        [(str(companies[row["company"]]), row["gpus"],
+          companies[row["company"]].get_absolute_url()) for row in top],
+        lambda v: formatting.format_quantity(v, QuantityUnit.GPUS),
+    )
+    months = list(recent.per_month())[-MONTHS_CHARTED:]
+    month_bars = bars(
+        [(formatting.format_date(row["month"], "month"), row["deals"], None) for row in months],
+        lambda v: formatting.format_number(v),
+    )
+    return gpu_bars, month_bars
 
 
 @dataclass(slots=True)
@@ -144,20 +178,25 @@ class NetworkDeal:
 
 
 def network_of_records(deals: list[Deal]) -> list[NetworkDeal]:
-    """Deals already loaded with `public_parties` (the graph page's table needs them too)."""
+    """Deals already loaded with `public_parties` (`for_network`; the graph page's table needs
+    them too). The language, address patterns and status labels are looked up once."""
+    korean = reads_korean()
+    statuses = {value: str(label) for value, label in DealStatus.choices}
+    deal_url, company_url = slug_urls("deals:deal_detail"), slug_urls("deals:company_detail")
     companies: dict[int, NetworkCompany] = {}
     rows = []
     for deal in deals:
         row = NetworkDeal(
-            deal.pk, str(deal), deal.get_absolute_url(), deal.status,
-            deal.get_status_display(), deal.product_category, deal.quantity, deal.quantity_unit,
-            deal.quantity_qualifier, deal.usd_amount, deal.is_undisclosed, deal.announced_on,
+            deal.pk, deal.localized("title", korean), deal_url(deal.slug), deal.status,
+            statuses.get(deal.status, deal.status or ""), deal.product_category, deal.quantity,
+            deal.quantity_unit, deal.quantity_qualifier, deal.usd_amount, deal.is_undisclosed,
+            deal.announced_on,
         )
         for party in deal.public_parties:
             company = party.company
             if company.pk not in companies:
                 companies[company.pk] = NetworkCompany(
-                    company.pk, str(company), company.get_absolute_url(),
+                    company.pk, company.localized("name", korean), company_url(company.slug),
                     company.country.code or "",
                 )
             row.parties.append((party.role, companies[company.pk]))
@@ -280,32 +319,19 @@ class GraphView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset, deals = network_deals(self.request)
+        # The drawing, its table and the timeline hold the most recent deals, as many as the
+        # drawing on this page asks for (`limit`, a link under it); the charts hold the
+        # NETWORK_LIMIT most recent, whatever is drawn.
+        size = DrawingForm(self.request.GET, most=NETWORK_LIMIT)
+        limit = (size.cleaned_data["limit"] if size.is_valid() else None) or NETWORK_DRAWN
+        filterset, deals, more = network_deals(self.request, limit)
         graph = network(network_of_records(deals))
         edges = graph["edges"]
-
-        # GPUs by buyer and deals per month, from the same filtered deals as the network.
-        gpus_by_buyer: Counter = Counter()
-        buyers = {}
-        months: Counter = Counter()
-        for deal in deals:
-            if deal.announced_on:
-                months[deal.announced_on.replace(day=1)] += 1
-            if deal.quantity_unit != QuantityUnit.GPUS or not deal.quantity:
-                continue
-            for party in deal.public_parties:
-                if party.role == PartyRole.BUYER:
-                    gpus_by_buyer[party.company_id] += deal.quantity
-                    buyers[party.company_id] = party.company
-        top_buyers = gpus_by_buyer.most_common(12)
-        context["gpu_bars"] = bars(
-            [(str(buyers[pk]), gpus, buyers[pk].get_absolute_url()) for pk, gpus in top_buyers],
-            lambda v: formatting.format_quantity(v, QuantityUnit.GPUS),
-        )
-        context["month_bars"] = bars(
-            [(formatting.format_date(m, "month"), n, None) for m, n in sorted(months.items())],
-            lambda v: formatting.format_number(v),
-        )
+        context["gpu_bars"], context["month_bars"] = network_charts(self.request, filterset)
+        if more and limit < NETWORK_LIMIT:
+            params = self.request.GET.copy()
+            params["limit"] = str(min(limit * 2, NETWORK_LIMIT))
+            context["more_query"] = params.urlencode()
 
         # The timeline: each deal's steps and the meetings in the same span, latest first.
         events = DealEvent.objects.public().filter(deal__in=[d.pk for d in deals])[:100]
@@ -336,8 +362,12 @@ class GraphView(TemplateView):
             categories=ProductCategory.choices,
             status_choices=DealStatus.choices,
             timeline=timeline,
-            truncated=len(deals) >= NETWORK_LIMIT,
-            network_limit=NETWORK_LIMIT,
+            more=more,
+            limit=limit,
+            limit_drawn=NETWORK_DRAWN,
+            months_charted=MONTHS_CHARTED,
+            charted=NETWORK_LIMIT,
+            limit_errors=size.errors.get("limit"),
         )
         return context
 

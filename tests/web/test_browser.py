@@ -170,25 +170,37 @@ def test_network_draws_more_deals_when_asked(page, live_server, story, monkeypat
         title_ko="삼성전자, SK하이닉스 HBM 시험 장비 구매",
         events=((dt.date(2024, 1, 5), models.DealStatus.RUMORED),),
     )
-    page.goto(live_server.url + "/ko/graph/")
+    # On the home page the button redraws in place.
+    page.goto(live_server.url + "/ko/")
     wait_for_network(page)
     network, more = page.locator("#network"), page.locator(".network-more")
     button = more.get_by_role("button", name="거래 더 그리기")
     assert (network.get_attribute("data-limit"), network.get_attribute("data-edges")) == ("1", "1")
     assert more.is_visible() and button.is_visible()
     assert not more.locator("[data-more-max]").is_visible()
-
     button.click()
     page.wait_for_selector('#network[data-ready="true"][data-limit="2"]', timeout=15000)
     assert network.get_attribute("data-edges") == "2"
     # Three deals match and two is as many as can be drawn: the note says so, no button.
     assert more.locator("[data-more-max]").is_visible()
     assert not button.is_visible()
-    shot(page, "09-graph-more-ko")
+    shot(page, "09-home-more-ko")
+
+    # On the graph page a link reloads it, so that the table and timeline follow.
+    page.goto(live_server.url + "/ko/graph/")
+    wait_for_network(page)
+    assert page.locator("#network").get_attribute("data-limit") == "1"
+    page.locator(".network-more").get_by_role("link", name="거래 더 그리기").click()
+    page.wait_for_url(re.compile(r".*limit=2.*"))
+    wait_for_network(page)
+    assert page.locator("#network").get_attribute("data-limit") == "2"
+    assert "한 번에 그릴 수 있는 최대치" in page.locator(".network-more").inner_text()
 
     # With nothing more to draw, nothing is shown under the drawing.
-    page.goto(live_server.url + "/graph/?product_category=hbm")
+    monkeypatch.setattr(overview, "NETWORK_DRAWN", 2)
+    page.goto(live_server.url + "/companies/sk-hynix/")
     wait_for_network(page)
+    assert page.locator(".network-more").count() == 1
     assert not page.locator(".network-more").is_visible()
     assert page.errors == []
 

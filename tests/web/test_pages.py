@@ -509,6 +509,59 @@ def test_graph_page_has_tables_charts_and_timeline_without_javascript(client, st
     assert "Samsung Electronics</a></th>" not in body  # not a GPU buyer in HBM deals
 
 
+def test_graph_page_draws_the_recent_deals_and_charts_every_deal(client, story, monkeypatch):
+    monkeypatch.setattr(overview, "NETWORK_DRAWN", 1)
+    older = factories.make_deal(
+        supplier=story.nvidia, buyer=story.hynix, title="Nvidia ships GPUs to SK hynix",
+        title_ko="엔비디아, SK하이닉스에 GPU 공급", quantity=Decimal("7000"),
+        events=((dt.date(2024, 3, 2), models.DealStatus.SIGNED),),
+    )
+    response = client.get(url("deals:graph", "ko"))
+    body = text(response)
+    # Drawn, listed and on the timeline: the most recent deal only.
+    assert [d.pk for d in response.context["deals"]] == [story.deal.pk]
+    assert older.title_ko not in body and story.deal.title_ko in body
+    assert {row["item"].deal_id for row in response.context["timeline"]
+            if row["kind"] == "event"} == {story.deal.pk}
+    # Charted: the NETWORK_LIMIT most recent matching deals, drawn or not.
+    assert [b["label"] for b in response.context["gpu_bars"]] == ["삼성전자", "SK하이닉스"]
+    assert [b["value"] for b in response.context["month_bars"]] == [1, 1, 1]
+    monkeypatch.setattr(overview, "NETWORK_LIMIT", 2)
+    response = client.get(url("deals:graph"))
+    assert [b["label"] for b in response.context["gpu_bars"]] == ["Samsung Electronics"]
+    assert [b["label"] for b in response.context["month_bars"]] == ["Sep 2025", "Oct 2025"]
+    assert "Both charts count the 2 most recent deals" in text(response)
+    monkeypatch.setattr(overview, "NETWORK_LIMIT", 2000)
+    # A link draws twice as many, keeping the filters; the drawing's form carries the size.
+    assert "가장 최근 거래만 그렸습니다." in body
+    assert 'href="?product_category=gpu&amp;limit=2"' in text(
+        client.get(url("deals:graph", "ko") + "?product_category=gpu")
+    )
+    response = client.get(url("deals:graph") + "?limit=2")
+    assert [d.pk for d in response.context["deals"]] == [story.deal.pk, story.hbm_deal.pk]
+    assert '<input type="hidden" name="limit" value="2">' in text(response)
+    response = client.get(url("deals:graph") + "?limit=3")
+    assert response.context["more"] is False and "Draw more deals" not in text(response)
+    # The month chart shows the latest months only.
+    monkeypatch.setattr(overview, "MONTHS_CHARTED", 2)
+    months = client.get(url("deals:graph")).context["month_bars"]
+    assert [b["label"] for b in months] == ["Sep 2025", "Oct 2025"]
+
+
+@pytest.mark.parametrize("value", ["0", "2001", "abc", "\x00", "삼백"])
+def test_graph_page_with_a_limit_it_cannot_draw_says_so_and_draws_the_default(
+    client, story, value
+):
+    response = client.get(url("deals:graph", "ko"), {"limit": value})
+    assert response.status_code == 200
+    assert response.context["limit"] == overview.NETWORK_DRAWN
+    body = text(response)
+    assert "이해할 수 없는 필터는 빼고 보여 줍니다:" in body
+    with translation.override("ko"):  # the field's message, as the page showed it
+        [message] = [str(error) for error in response.context["limit_errors"]]
+    assert message in body and any("\uac00" <= char <= "\ud7a3" for char in message)
+
+
 # --- Errors, sitemap, robots -----------------------------------------------------------------
 
 
