@@ -814,6 +814,7 @@ QUERY_CASES = [
 PAGE_PARAMS = {
     "/deals/": filters.DealFilterSet, "/ko/deals/": filters.DealFilterSet,
     "/deals.csv": filters.DealFilterSet, "/graph/data.json": filters.DealFilterSet,
+    "/graph/": filters.DealFilterSet, "/ko/graph/": filters.DealFilterSet,
     "/companies/": filters.CompanyFilterSet, "/ko/companies/": filters.CompanyFilterSet,
     "/people/": filters.PersonFilterSet, "/meetings/": filters.MeetingFilterSet,
     "/projects/": filters.ProjectFilterSet, "/sources/": filters.SourceFilterSet,

@@ -4,6 +4,7 @@ charts (plus the JSON the network is drawn from)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import Http404, JsonResponse
@@ -125,7 +126,7 @@ def network_charts(request, filterset: DealFilterSet) -> tuple[list[dict], list[
     are drawn. Counted in the database; kept until the next edit (deals/cache.py), per
     language and filters. (Over every match they took 3-5 s at a million deals.)"""
     names = sorted(name for name in filterset.filters if name in request.GET)
-    filters = "&".join(f"{name}={value}" for name in names for value in request.GET.getlist(name))
+    filters = urlencode([(name, value) for name in names for value in request.GET.getlist(name)])
     return cached_for_generation(
         "network-charts", (get_language() or "", filters), lambda: _network_charts(filterset.qs)
     )

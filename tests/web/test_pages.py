@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -546,6 +547,23 @@ def test_graph_page_draws_the_recent_deals_and_charts_every_deal(client, story, 
     monkeypatch.setattr(overview, "MONTHS_CHARTED", 2)
     months = client.get(url("deals:graph")).context["month_bars"]
     assert [b["label"] for b in months] == ["Sep 2025", "Oct 2025"]
+
+
+def test_graph_page_charts_are_kept_per_filters_that_cannot_be_confused(client, story):
+    """The charts are kept until the next edit under their filters; a value holding "&" and
+    "=" must not name the same entry as two filters."""
+    from django.core.cache import cache
+
+    cache.clear()
+    with override_settings(DATA_CACHE_SECONDS=300):
+        two = client.get(url("deals:graph"),
+                         {"announced_after": "2020-01-01", "product_category": "hbm"})
+        one = client.get(url("deals:graph"),
+                         {"announced_after": "2020-01-01&product_category=hbm"})
+    cache.clear()
+    assert two.context["gpu_bars"] == []  # the HBM deal counts no GPUs
+    # An announced_after that is not a date is left out: every deal is charted.
+    assert [b["label"] for b in one.context["gpu_bars"]] == ["Samsung Electronics"]
 
 
 @pytest.mark.parametrize("value", ["0", "2001", "abc", "\x00", "삼백"])
