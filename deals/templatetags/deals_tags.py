@@ -148,16 +148,8 @@ def deal_rows(deals) -> SafeString:
     the template engine spent 4-5 ms a page where this spends under one. What every row shares
     (labels, the language, the address patterns) is looked up once.
     """
-    labels = [
-        conditional_escape(gettext(text))
-        for text in ("Deal", "Supplier", "Buyer", "Quantity", "Value", "Status", "Announced")
-    ]
-    rows = []
-    shared = None
-    for deal in deals:
-        if shared is None:
-            shared = _RowContext(type(deal), labels)
-        rows.append(shared.row(deal))
+    headings = ("Deal", "Supplier", "Buyer", "Quantity", "Value", "Status", "Announced")
+    rows = _table_rows(deals, headings, lambda shared, deal: [shared.row(deal)])
     if not rows:
         return format_html('<tr><td colspan="7">{}</td></tr>', gettext("No deals match."))
     return SafeString("\n".join(rows))
@@ -181,13 +173,7 @@ class _RowContext:
             product = format_html(
                 '<span class="sub">{}</span>', deal.localized("product", korean)
             )
-        badge = ""
-        if deal.status:
-            badge = format_html(
-                '<span class="status status-{}">{}</span>',
-                deal.status,
-                self.statuses.get(deal.status, deal.status),
-            )
+        badge = self.status_badge(deal)
         return format_html(
             "<tr>"
             '<th scope="row" data-label="{}"><a href="{}">{}</a>{}</th>'
@@ -203,6 +189,12 @@ class _RowContext:
             status, badge,
             announced, fdate(deal.announced_on) or "—",
         )
+
+    def status_badge(self, deal) -> str:
+        if not deal.status:
+            return ""
+        return format_html('<span class="status status-{}">{}</span>', deal.status,
+                           self.statuses.get(deal.status, deal.status))
 
     def company_links(self, parties, role: str) -> str:
         links = [self.company_link(p.company) for p in parties if p.role == role]
@@ -220,13 +212,7 @@ class _RowContext:
             return []
         link = format_html('<a href="{}">{}</a>', self.deal_url(deal.slug),
                            deal.localized("title", korean))
-        badge = ""
-        if deal.status:
-            badge = format_html(
-                '<span class="status status-{}">{}</span>',
-                deal.status,
-                self.statuses.get(deal.status, deal.status),
-            )
+        badge = self.status_badge(deal)
         amount = quantity(deal) or "—"
         return [
             format_html(
@@ -253,17 +239,21 @@ def network_rows(deals) -> SafeString:
     is, each supplier with each buyer of each deal (supplier, buyer, deal, status, quantity),
     labelled for the phone layout. In Python for the reason `deal_rows` is: the table holds
     every deal drawn, 300 or more, and as a template loop it was most of the page's time."""
-    labels = [
-        conditional_escape(gettext(text))
-        for text in ("Supplier", "Buyer", "Deal", "Status", "Quantity")
-    ]
+    headings = ("Supplier", "Buyer", "Deal", "Status", "Quantity")
+    return SafeString("\n".join(_table_rows(deals, headings, _RowContext.network_rows)))
+
+
+def _table_rows(deals, headings: tuple[str, ...], render) -> list[str]:
+    """`render(shared, deal)`'s rows for each deal, with what the rows share (the translated
+    `headings` as cell labels, the language, the address patterns) made once."""
+    labels = [conditional_escape(gettext(text)) for text in headings]
     rows = []
     shared = None
     for deal in deals:
         if shared is None:
             shared = _RowContext(type(deal), labels)
-        rows.extend(shared.network_rows(deal))
-    return SafeString("\n".join(rows))
+        rows.extend(render(shared, deal))
+    return rows
 
 
 def _person_title(person, korean: bool) -> str:
