@@ -323,8 +323,8 @@ class GraphView(TemplateView):
         # The drawing, its table and the timeline hold the most recent deals, as many as the
         # drawing on this page asks for (`limit`, a link under it); the charts hold the
         # NETWORK_LIMIT most recent, whatever is drawn.
-        size = DrawingForm(self.request.GET, most=NETWORK_LIMIT)
-        limit = (size.cleaned_data["limit"] if size.is_valid() else None) or NETWORK_DRAWN
+        size = DrawingForm(self.request.GET)
+        limit = size.limit()
         filterset, deals, more = network_deals(self.request, limit)
         graph = network(network_of_records(deals))
         edges = graph["edges"]
@@ -374,11 +374,18 @@ class GraphView(TemplateView):
 
 
 class DrawingForm(forms.Form):
-    """How many of the most recent deals a drawing shows (`?limit=`), up to `most`."""
+    """How many of the most recent deals a drawing shows (`?limit=`): NETWORK_DRAWN unless
+    asked, up to NETWORK_LIMIT (read when the form is made)."""
 
-    def __init__(self, data, *, most: int):
+    def __init__(self, data):
         super().__init__(data)
-        self.fields["limit"] = forms.IntegerField(required=False, min_value=1, max_value=most)
+        self.fields["limit"] = forms.IntegerField(
+            required=False, min_value=1, max_value=NETWORK_LIMIT
+        )
+
+    def limit(self) -> int:
+        """The size asked for; NETWORK_DRAWN when none was, or one that cannot be drawn."""
+        return (self.cleaned_data["limit"] if self.is_valid() else None) or NETWORK_DRAWN
 
 
 class GraphDataView(View):
@@ -387,12 +394,12 @@ class GraphDataView(View):
     deals, NETWORK_DRAWN unless asked; `more` says whether the filters match more)."""
 
     def get(self, request, *args, **kwargs):
-        size = DrawingForm(request.GET, most=NETWORK_LIMIT)
+        size = DrawingForm(request.GET)
         if not size.is_valid():
             errors = {name: [error["message"] for error in field_errors]
                       for name, field_errors in size.errors.get_json_data().items()}
             return JsonResponse(errors, status=400, json_dumps_params={"ensure_ascii": False})
-        limit = size.cleaned_data["limit"] or NETWORK_DRAWN
+        limit = size.limit()
         company = None
         around = request.GET.get("around")
         if around:
