@@ -85,7 +85,7 @@ class SortKey:
     def position_of(self, row) -> list:
         value = getattr(row, self.field)
         empty = value is None
-        return [empty, None if empty else str(value), row.pk]
+        return [empty, None if empty else str(value), row.id]
 
 
 def page(queryset, key: SortKey, position: list | None, *, backwards: bool, size: int):

@@ -5,7 +5,10 @@ converted values, missing project, rate, sources and events, draft companies, so
 meetings, projects and rates, a meeting before 1908 whose offset is not whole minutes) is
 represented both ways, and the two must be the same bytes: serializer by serializer, and through
 the API (list pages, every detail, `?as_of=`, the export), anonymously and as an editor (who
-sees drafts), in English and in Korean. Any field that differs fails the test.
+sees drafts), in English and in Korean. Any field that differs fails the test. On PostgreSQL the
+API's deal lists and records are written by the database itself (deals/api/pg_json.py), so
+there the API comparisons check that path against DRF's; tests/api/test_pg_json.py checks it
+was taken.
 """
 
 import datetime as dt
