@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections, models, router
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language
 from django_countries.fields import CountryField
 from rest_framework import fields as drf_fields
 from rest_framework.settings import ISO_8601, api_settings
@@ -364,8 +366,34 @@ def connection_for_reads():
     return connections[router.db_for_read(Deal)]
 
 
+#: Link templates by what they depend on; a handful of hosts and languages in practice, and
+#: emptied past `TEMPLATES_KEPT` (the Host header comes from clients, within ALLOWED_HOSTS).
+_templates: dict[tuple, dict[str, str]] = {}
+TEMPLATES_KEPT = 64
+
+
 def link_templates(context) -> dict[str, str]:
-    """Each link's address with `api.SLUG_MARK` for the slug, as the serializers build them."""
+    """Each link's address with `api.SLUG_MARK` for the slug, as the serializers build them.
+
+    Reversing nine addresses (and making three model instances to ask theirs) was a third of
+    a deal's cost, so they are kept per origin, script prefix, language, URL configuration and
+    API version: everything `reverse` and `build_absolute_uri` read."""
+    request = context.get("request")
+    key = (
+        (request.scheme, request.get_host(), getattr(request, "version", None))
+        if request is not None else None,
+        get_script_prefix(), get_language(), get_urlconf(),
+    )
+    found = _templates.get(key)
+    if found is None:
+        if len(_templates) >= TEMPLATES_KEPT:
+            _templates.clear()
+        found = _templates[key] = made_link_templates(context)
+    return found
+
+
+def made_link_templates(context) -> dict[str, str]:
+    context = {"request": context.get("request")}  # not the request's own link cache
     out = {}
     for basename in ("deal", "company", "meeting", "project", "source", "exchange-rate"):
         out[f"api:{basename}"] = api.api_link(context, basename, Slugged())

@@ -19,13 +19,14 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import serializers as drf_serializers
+from rest_framework.test import APIRequestFactory
 
 from deals import services
 from deals.api import pg_json
 from deals.api import serializers as api_serializers
-from deals.api.serializers import DealSerializer, OffsetDateTimeField
+from deals.api.serializers import SLUG_MARK, DealSerializer, OffsetDateTimeField
 from deals.models import Deal, DealStatus, MeetingRole, Publication
 from tests import factories
 
@@ -282,3 +283,27 @@ def test_dates_and_decimals_are_written_as_drf_writes_them():
     assert sql_values(pg_json.as_decimal("v"), "numeric(20, 2)", amounts) == [
         json.dumps(field.to_representation(a)) if a is not None else "null" for a in amounts
     ]
+
+
+def test_links_follow_the_host_the_scheme_and_the_language(ugly, api, settings):
+    """The link templates are kept between requests, per origin and language: a request from
+    another host or over HTTPS gets its own, and so does a page address in Korean."""
+    settings.ALLOWED_HOSTS = ["localhost", "data.example.kr"]
+    url = f"/api/v1/deals/{ugly.slug}/"
+    plain = api.get(url).json()
+    other = api.get(url, HTTP_HOST="data.example.kr", secure=True).json()
+    assert plain["api_url"] == f"http://localhost/api/v1/deals/{ugly.slug}/"
+    assert plain["html_url"] == f"http://localhost/deals/{ugly.slug}/"
+    assert other["api_url"] == f"https://data.example.kr/api/v1/deals/{ugly.slug}/"
+    assert other["parties"][0]["api_url"].startswith("https://data.example.kr/api/v1/companies/")
+    assert other["meetings"][0]["html_url"].startswith("https://data.example.kr/meetings/")
+    assert api.get(url, secure=True).json()["api_url"].startswith("https://localhost/")
+    assert api.get(url).json() == plain  # and back again
+
+    request = APIRequestFactory().get(url, HTTP_HOST="localhost")
+    english = pg_json.link_templates({"request": request})
+    with translation.override("ko"):
+        korean = pg_json.link_templates({"request": request})
+    assert english["html:deals.Deal"] == f"http://localhost/deals/{SLUG_MARK}/"
+    assert korean["html:deals.Deal"] == f"http://localhost/ko/deals/{SLUG_MARK}/"
+    assert korean["api:deal"] == english["api:deal"]
