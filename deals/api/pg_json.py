@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connections, models, router
 from django.urls import get_script_prefix, get_urlconf
+from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries.fields import CountryField
 from rest_framework import fields as drf_fields
@@ -409,14 +410,25 @@ class Slugged:
     slug = api.SLUG_MARK
 
 
-def rows(context, *, drafts: bool, tz: str, ids=None, slug=None) -> list[tuple]:
-    """(id, JSON text, changed) of the deals with these ids, or of the one with this slug that
-    the reader may see. Raises Unsupported when this path cannot answer (not PostgreSQL, the
-    setting off, a serializer field without SQL here)."""
-    if not available():
-        raise Unsupported("not on PostgreSQL, or API_SQL_JSON is off")
+def ready(context) -> bool:
+    """Whether deals are written here for this serializer context: on PostgreSQL with the
+    setting on, unless the context asks for DRF's own fields (`plain`, or the serializer's
+    `fast_representation` off), and when every field and link has its SQL."""
+    if context.get("plain") or not api.DealSerializer.fast_representation or not available():
+        return False
+    try:
+        statement("ids"), statement("slug"), link_templates(context)
+    except Unsupported:
+        return False
+    return True
+
+
+def rows(context, *, drafts: bool, ids=None, slug=None) -> list[tuple]:
+    """(id, JSON text, changed) of the deals with these ids, in no particular order, or of the
+    one with this slug that the reader may see. Ask `ready(context)` first."""
     connection = connection_for_reads()
     prepared = statement("ids" if ids is not None else "slug")
+    tz = timezone.get_current_timezone_name()
     values = {"tz": tz, "drafts": drafts, "ids": ids, "slug": slug, **link_templates(context)}
     with connection.cursor() as cursor:
         raw = connection.connection

@@ -307,3 +307,26 @@ def test_links_follow_the_host_the_scheme_and_the_language(ugly, api, settings):
     assert english["html:deals.Deal"] == f"http://localhost/deals/{SLUG_MARK}/"
     assert korean["html:deals.Deal"] == f"http://localhost/ko/deals/{SLUG_MARK}/"
     assert korean["api:deal"] == english["api:deal"]
+
+
+def test_the_export_writes_deals_a_chunk_at_a_time_in_id_order(ugly, api, monkeypatch):
+    from deals.api import views
+
+    made = [factories.make_deal(title_ko=f"내보내기 {n}") for n in range(4)]
+    factories.make_deal(publication=Publication.DRAFT, title_ko="내보내지 않는 초안")
+    monkeypatch.setattr(views, "EXPORT_CHUNK", 2)
+    url = "/api/v1/export/?type=deals"
+    with CaptureQueriesContext(connection) as captured:
+        written = api.get(url)
+        assert written.status_code == 200, written.content
+        content = b"".join(written.streaming_content)
+    statements = executed(captured)  # before the next request empties the query log
+    monkeypatch.setattr(DealSerializer, "fast_representation", False)
+    reference = api.get(url)
+    assert content == b"".join(reference.streaming_content)
+    # One record a line, split at "\n" only (str.splitlines would also split at U+2028).
+    lines = [json.loads(line) for line in content.decode().split("\n") if line]
+    published = Deal.objects.filter(publication=PUBLISHED).order_by("id")
+    assert [line["data"]["slug"] for line in lines] == [d.slug for d in published]
+    assert {d.slug for d in made} | {ugly.slug} <= {line["data"]["slug"] for line in lines}
+    assert len(statements) == 3  # five deals, two a chunk
