@@ -69,7 +69,7 @@ def key(name: str) -> str:
 def as_text(expr: str) -> str:
     # to_json escapes exactly as Python's json does with ensure_ascii=False: ", \, and the
     # control characters below U+0020 (\b \f \n \r \t, the rest as \u00XX). DRF's further
-    # escaping of U+2028 and U+2029 is done on the whole body (see `body`).
+    # escaping of U+2028 and U+2029 is done on the whole body (deals/api/renderers.py).
     return f"COALESCE(to_json({expr})::text, 'null')"
 
 

@@ -72,8 +72,12 @@ def ugly(db):
         events=[services.EventSpec(date=dt.date(1, 1, 1), status=DealStatus.RUMORED,
                                    note=UGLY, note_ko=UGLY)],
     ))
+    # A slug no page address can hold (an old import's): the page link is null, both ways.
+    project = factories.ProjectFactory(publication=PUBLISHED, name="", name_ko="울산 AI 센터")
+    type(project).objects.filter(pk=project.pk).update(slug="울산-ai-센터")
     # Microseconds in the record's own times, as auto_now leaves them, and none at all.
     Deal.objects.filter(pk=deal.pk).update(
+        project=project,
         published_at=dt.datetime(2025, 10, 31, 1, 2, 3, tzinfo=dt.UTC),
         updated_at=dt.datetime(2025, 10, 31, 1, 2, 3, 4, tzinfo=dt.UTC),
     )
@@ -119,6 +123,8 @@ def test_ugly_text_and_odd_moments_are_the_serializers_bytes(ugly, api, editor_a
     assert deal["published_at"] == "2025-10-31T10:02:03+09:00"
     assert deal["events"][0]["date"] == "0001-01-01"
     assert deal["amount"] == "0.01" and deal["quantity"] == "99999999.99"
+    assert deal["project"]["html_url"] is None
+    assert deal["project"]["api_url"] == "http://localhost/api/v1/projects/울산-ai-센터/"
 
 
 def test_a_list_is_two_queries_and_a_deal_one(ugly, api):
