@@ -436,8 +436,9 @@ def rows(context, *, drafts: bool, ids=None, slug=None) -> list[tuple]:
         if done is None:
             done = raw.dealtracker_prepared = set()
         if prepared.name not in done:
-            # Connection set-up, like Django's own time zone statement: not a query of the
-            # request (a PREPARE outlives a rolled-back transaction, and the connection).
+            # Connection set-up, like Django's own time zone statement, so not counted as a
+            # query of the request. A PREPARE lasts as long as the connection, even past a
+            # rolled-back transaction; a new connection has no `dealtracker_prepared`.
             raw.execute(prepared.sql)
             done.add(prepared.name)
         placeholders = ", ".join(["%s"] * len(prepared.params))

@@ -559,30 +559,30 @@ class DealViewSet(HistoryViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         # With query parameters (`?as_of=`, filters) the record goes the usual way.
-        if not request.query_params and self.no_object_permissions():
-            found = self.written_by_database(slug=kwargs["slug"])
+        context = self.get_serializer_context()
+        if not request.query_params and self.no_object_permissions() and pg_json.ready(context):
+            found = pg_json.rows(context, drafts=context["drafts"], slug=kwargs["slug"])
             if found:
                 ((_id, body, changed),) = found
                 self.last_modified = changed
                 return Response(RawJSON(body))
-        # Not found (the usual 404), or not on PostgreSQL.
+        # Not found (the usual 404), or not written by PostgreSQL.
         return super().retrieve(request, *args, **kwargs)
 
     def list_written_by_database(self):
         """The page's deals as PostgreSQL writes them (deals/api/pg_json.py): the page is
         chosen as usual, reading only what the cursor needs, then its deals are written in one
         statement. None when that path cannot answer."""
-        if not pg_json.available():
+        context = self.get_serializer_context()
+        if not pg_json.ready(context):
             return None
         # Rows with only what the cursor reads (the id and the sort fields), as named tuples.
         sort = self.filterset_class.base_filters["ordering"]
-        light = visible(Deal.objects.all(), self.drafts_visible())
+        light = visible(Deal.objects.all(), context["drafts"])
         page = self.paginate_queryset(
             self.filter_queryset(light).values_list("id", *sort.keys.values(), named=True)
         )
-        found = self.written_by_database(ids=[deal.id for deal in page])
-        if found is None:
-            return None
+        found = pg_json.rows(context, drafts=context["drafts"], ids=[deal.id for deal in page])
         written = {deal_id: (body, changed) for deal_id, body, changed in found}
         # A deal deleted between the two statements is left out, as if it had gone before.
         shown = [written[deal.id] for deal in page if deal.id in written]
@@ -591,12 +591,6 @@ class DealViewSet(HistoryViewSet):
         )
         results = "[" + ",".join(body for body, _changed in shown) + "]"
         return self.get_paginated_response(RawJSON(results))
-
-    def written_by_database(self, **which):
-        context = self.get_serializer_context()
-        if not pg_json.ready(context):
-            return None
-        return pg_json.rows(context, drafts=context["drafts"], **which)
 
     def no_object_permissions(self) -> bool:
         return all(
