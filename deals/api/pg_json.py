@@ -23,6 +23,7 @@ statements) do not keep those, so docs/deploy.md says to turn the setting off be
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -48,6 +49,8 @@ from deals.models import (
 )
 
 from . import serializers as api
+
+logger = logging.getLogger(__name__)
 
 
 class Unsupported(LookupError):
@@ -336,7 +339,7 @@ class Prepared:
     sql: str
 
 
-_statements: dict[str, Prepared] = {}
+_statements: dict[str, Prepared | Unsupported] = {}
 
 
 def statement(which: str) -> Prepared:
@@ -348,10 +351,16 @@ def statement(which: str) -> Prepared:
             where = f"d.id = ANY({q.param('ids', 'bigint[]')})"
         else:
             where = f"d.slug = {q.param('slug')} AND {q.visible('d')}"
-        select = deal_select(q, where)
-        name = f"dealtracker_deal_json_{which}"
-        sql = f"PREPARE {name} ({', '.join(q.types)}) AS {select}"
-        found = _statements[which] = Prepared(name, list(q.params), sql)
+        try:
+            select = deal_select(q, where)
+        except Unsupported as refused:
+            found = _statements[which] = refused  # not built again on every request
+        else:
+            name = f"dealtracker_deal_json_{which}"
+            sql = f"PREPARE {name} ({', '.join(q.types)}) AS {select}"
+            found = _statements[which] = Prepared(name, list(q.params), sql)
+    if isinstance(found, Unsupported):
+        raise found
     return found
 
 
@@ -418,9 +427,19 @@ def ready(context) -> bool:
         return False
     try:
         statement("ids"), statement("slug"), link_templates(context)
-    except Unsupported:
+    except Unsupported as refused:
+        if str(refused) not in _refusals:
+            _refusals.add(str(refused))
+            logger.warning(
+                "The API's deals are written by the serializers, not PostgreSQL, about four "
+                "times slower: %s (deals/api/pg_json.py)", refused,
+            )
         return False
     return True
+
+
+#: Why this path refused, each reason logged once per process.
+_refusals: set[str] = set()
 
 
 def rows(context, *, drafts: bool, ids=None, slug=None) -> list[tuple]:

@@ -12,6 +12,7 @@ off.
 
 import datetime as dt
 import json
+import logging
 import zoneinfo
 from decimal import Decimal
 
@@ -24,7 +25,7 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.test import APIRequestFactory
 
 from deals import services
-from deals.api import pg_json
+from deals.api import fast, pg_json
 from deals.api import serializers as api_serializers
 from deals.api.serializers import SLUG_MARK, DealSerializer, OffsetDateTimeField
 from deals.models import Deal, DealStatus, MeetingRole, Publication
@@ -194,7 +195,7 @@ def test_with_the_setting_off_the_serializers_answer(ugly, api, settings):
     assert not executed(captured)
 
 
-def test_a_field_without_sql_makes_the_serializers_answer(ugly, api, monkeypatch):
+def test_a_field_without_sql_makes_the_serializers_answer(ugly, api, monkeypatch, caplog):
     """A new field on a serializer that this module cannot write stops the statement from
     being built; the API still answers, with the new field, through the serializers."""
 
@@ -208,14 +209,22 @@ def test_a_field_without_sql_makes_the_serializers_answer(ugly, api, monkeypatch
     monkeypatch.setattr(api_serializers.DealPartySerializer.Meta, "fields",
                         [*api_serializers.DealPartySerializer.Meta.fields, "shout"])
     monkeypatch.setattr(pg_json, "_statements", {})
-    with pytest.raises(pg_json.Unsupported, match="Shouting"):
-        pg_json.statement("slug")
-    monkeypatch.setattr(DealSerializer, "fast_representation", False)  # fast.py has no plan
-    with CaptureQueriesContext(connection) as captured:
+    monkeypatch.setattr(pg_json, "_refusals", set())
+    for which in ("ids", "slug"):
+        with pytest.raises(pg_json.Unsupported, match="Shouting"):
+            pg_json.statement(which)
+    monkeypatch.setattr(fast, "_plans", {})  # fast.py's plans, made again with the new field
+    monkeypatch.setattr(pg_json, "deal_select", None)  # the refusal is kept, not built again
+    with (caplog.at_level(logging.WARNING, logger="deals.api.pg_json"),
+          CaptureQueriesContext(connection) as captured):
         answer = api.get(f"/api/v1/deals/{ugly.slug}/")
+        assert api.get("/api/v1/deals/").status_code == 200
     assert answer.status_code == 200
     assert answer.json()["parties"][0]["shout"]
     assert not executed(captured)
+    # Said once, so that someone notices the API got slower, and not on every request.
+    warnings = [r.getMessage() for r in caplog.records if r.name == "deals.api.pg_json"]
+    assert len(warnings) == 1 and "Shouting" in warnings[0]
 
 
 def test_every_readable_field_is_written(ugly):
