@@ -257,12 +257,15 @@ def table(model) -> str:
     return model._meta.db_table
 
 
-def source_ref(q: Statement, alias: str) -> str:
-    return q.ref(api.SourceRefSerializer, alias, {"api_url": q.api_url("source", alias)})
+def source_methods(q: Statement, alias: str) -> dict:
+    return {"api_url": q.api_url("source", alias)}
 
 
-def listed(body: str, order: str) -> str:
-    """A JSON array of the non-null bodies in `order` (string_agg leaves out nulls)."""
+def listed(body: str, order: str, *, only_if: str = "") -> str:
+    """A JSON array of the bodies in `order`, of the rows where `only_if` holds, if given
+    (string_agg leaves out the nulls the others give)."""
+    if only_if:
+        body = f"CASE WHEN {only_if} THEN {body} END"
     return f"'[' || COALESCE(string_agg({body}, ',' ORDER BY {order}), '') || ']'"
 
 
@@ -274,7 +277,10 @@ def deal_select(q: Statement, where: str) -> str:
         api.DealPartySerializer, {(): "p", ("company",): "c"},
         {"api_url": q.api_url("company", "c")},
     )
-    event = q.fields(api.DealEventSerializer, {(): "e"}, {"source": source_ref(q, "es")})
+    event = q.fields(api.DealEventSerializer, {(): "e"}, {
+        "source": q.ref(api.SourceRefSerializer, "es", source_methods(q, "es")),
+    })
+    source = q.fields(api.SourceRefSerializer, {(): "s"}, source_methods(q, "s"))
     meeting = q.fields(
         api.DealMeetingSerializer, {(): "m", ("meeting",): "mt"},
         {"api_url": q.api_url("meeting", "mt"), "html_url": q.html_url(Meeting, "mt")},
@@ -303,7 +309,7 @@ FROM {table(Deal)} d
 LEFT JOIN {table(Project)} pr ON pr.id = d.project_id
 LEFT JOIN {table(ExchangeRate)} r ON r.id = d.usd_rate_id
 CROSS JOIN LATERAL (
-    SELECT {listed(f"CASE WHEN {q.visible('c')} THEN {party} END", "p.role, p.id")} AS body,
+    SELECT {listed(party, "p.role, p.id", only_if=q.visible("c"))} AS body,
            max(c.updated_at) AS changed
     FROM {table(DealParty)} p JOIN {table(Company)} c ON c.id = p.company_id
     WHERE p.deal_id = d.id
@@ -315,17 +321,14 @@ CROSS JOIN LATERAL (
     WHERE e.deal_id = d.id
 ) ev
 CROSS JOIN LATERAL (
-    SELECT {listed(f"CASE WHEN {q.visible('mt')} THEN {meeting} END", "mt.starts_at, m.id")}
-           AS body, max(mt.updated_at) AS changed
+    SELECT {listed(meeting, "mt.starts_at, m.id", only_if=q.visible("mt"))} AS body,
+           max(mt.updated_at) AS changed
     FROM {table(DealMeeting)} m JOIN {table(Meeting)} mt ON mt.id = m.meeting_id
     WHERE m.deal_id = d.id
 ) mm
 CROSS JOIN LATERAL (
-    SELECT {listed(f"CASE WHEN {q.visible('s')} THEN "
-                   + q.fields(api.SourceRefSerializer, {(): "s"},
-                              {"api_url": q.api_url("source", "s")})
-                   + " END", "s.published_on DESC, s.id")}
-           AS body, max(s.updated_at) AS changed
+    SELECT {listed(source, "s.published_on DESC, s.id", only_if=q.visible("s"))} AS body,
+           max(s.updated_at) AS changed
     FROM {links.db_table} ds JOIN {table(Source)} s ON s.id = ds.{source_column}
     WHERE ds.{deal_column} = d.id
 ) so
