@@ -15,9 +15,8 @@ through fast.py instead: nothing is silently left out. tests/api/test_pg_json.py
 both give byte-identical responses, with drafts, Korean text, control characters, missing
 values and old time-zone offsets.
 
-Only on PostgreSQL, and only when `API_SQL_JSON` is on (the default). The statement is a named
-`PREPARE`; connection poolers in transaction mode (PgBouncer before 1.21 for SQL-level
-statements) do not keep those, so docs/deploy.md says to turn the setting off behind one.
+Only on PostgreSQL, and only when `PREPARED_STATEMENTS` is on (the default): the statement is
+a named `PREPARE` (deals/prepared.py).
 """
 
 from __future__ import annotations
@@ -48,6 +47,8 @@ from deals.models import (
     Source,
 )
 
+from ..prepared import Prepared, execute
+from ..prepared import available as prepared_available
 from . import serializers as api
 
 logger = logging.getLogger(__name__)
@@ -335,13 +336,6 @@ CROSS JOIN LATERAL (
 WHERE {where}"""
 
 
-@dataclass
-class Prepared:
-    name: str
-    params: list[str]
-    sql: str
-
-
 _statements: dict[str, Prepared | Unsupported] = {}
 
 
@@ -361,7 +355,7 @@ def statement(which: str) -> Prepared:
         else:
             name = f"dealtracker_deal_json_{which}"
             sql = f"PREPARE {name} ({', '.join(q.types)}) AS {select}"
-            found = _statements[which] = Prepared(name, list(q.params), sql)
+            found = _statements[which] = Prepared(name, tuple(q.params), sql)
     if isinstance(found, Unsupported):
         raise found
     return found
@@ -371,8 +365,8 @@ def statement(which: str) -> Prepared:
 
 
 def available() -> bool:
-    """Whether deals are read through here: on PostgreSQL, with `API_SQL_JSON` on."""
-    return settings.API_SQL_JSON and connection_for_reads().vendor == "postgresql"
+    """Whether deals are read through here: on PostgreSQL, with `PREPARED_STATEMENTS` on."""
+    return prepared_available(connection_for_reads())
 
 
 def connection_for_reads():
@@ -448,24 +442,7 @@ _refusals: set[str] = set()
 def rows(context, *, drafts: bool, ids=None, slug=None) -> list[tuple]:
     """(id, JSON text, changed) of the deals with these ids, in no particular order, or of the
     one with this slug that the reader may see. Ask `ready(context)` first."""
-    connection = connection_for_reads()
     prepared = statement("ids" if ids is not None else "slug")
     tz = timezone.get_current_timezone_name()
     values = {"tz": tz, "drafts": drafts, "ids": ids, "slug": slug, **link_templates(context)}
-    with connection.cursor() as cursor:
-        raw = connection.connection
-        done = getattr(raw, "dealtracker_prepared", None)
-        if done is None:
-            done = raw.dealtracker_prepared = set()
-        if prepared.name not in done:
-            # Connection set-up, like Django's own time zone statement, so not counted as a
-            # query of the request. A PREPARE lasts as long as the connection, even past a
-            # rolled-back transaction; a new connection has no `dealtracker_prepared`.
-            raw.execute(prepared.sql)
-            done.add(prepared.name)
-        placeholders = ", ".join(["%s"] * len(prepared.params))
-        cursor.execute(
-            f"EXECUTE {prepared.name} ({placeholders})", [values[p] for p in prepared.params]
-        )
-        return cursor.fetchall()
-
+    return execute(connection_for_reads(), prepared, values)

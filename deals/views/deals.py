@@ -16,6 +16,7 @@ from ..cache import cached_for_generation
 from ..filters import DealFilterSet
 from ..models import Company, Deal, ExchangeRate, PartyRole
 from ..spreadsheets import safe_cell
+from ..table_rows import deal_table_rows
 from .base import PublishedListView, PublishedMixin
 
 #: Up to this many published companies, the deal filters offer them in drop-down lists; past
@@ -70,10 +71,18 @@ def country_choices(request, codes: tuple[str, ...]) -> dict:
 
 class DealListView(PublishedListView):
     model = Deal
-    # The columns its table shows, and its companies' names without their descriptions.
-    queryset_method = "for_table"
     filterset_class = DealFilterSet
     template_name = "deals/deal_list.html"
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page is chosen reading only the ids and the sort keys its cursors need; then
+        its rows are read by id, as every deal table's are (deals/table_rows.py)."""
+        sort = self.filterset_class.base_filters["ordering"]
+        light = queryset.values_list("id", *sort.keys.values(), named=True)
+        paginator, page, chosen, is_paginated = super().paginate_queryset(light, page_size)
+        rows = deal_table_rows(row.id for row in chosen)
+        page.object_list = rows
+        return paginator, page, rows, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Window, prefetch_related_objects
+from django.db.models import Count, Q, Window
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
@@ -27,7 +27,7 @@ from ..models import (
     Project,
     Source,
 )
-from ..models.deals import public_parties
+from ..table_rows import deal_table_rows
 from .base import PAGE_SIZE, PublishedListView, PublishedMixin
 from .deals import country_choices
 
@@ -92,7 +92,7 @@ class CompanyDetailView(PublishedMixin, DetailView):
         totals = cached_for_generation("company-figures", key, lambda: company_totals(company))
         for name in TOTALS:
             setattr(company, name, totals[name])
-        deals = Deal.objects.published().table_columns()
+        deals = Deal.objects.published()
 
         def recent(roles, count, exclude=()):
             # No query when the totals say there is nothing: for a company in many deals the
@@ -105,15 +105,21 @@ class CompanyDetailView(PublishedMixin, DetailView):
             if exclude:
                 queryset = queryset.exclude(pk__in=DealParty.objects.filter(
                     company=company, role__in=exclude).values("deal_id"))
-            return list(queryset[:DEALS_SHOWN])
+            return list(queryset.values_list("id", flat=True)[:DEALS_SHOWN])
 
         supply = (PartyRole.SUPPLIER, PartyRole.BUYER)
-        as_supplier = recent((PartyRole.SUPPLIER,), company.deals_as_supplier)
-        as_buyer = recent((PartyRole.BUYER,), company.deals_as_buyer)
+        ids_as_supplier = recent((PartyRole.SUPPLIER,), company.deals_as_supplier)
+        ids_as_buyer = recent((PartyRole.BUYER,), company.deals_as_buyer)
         # Deals where it is partner, investor or government rather than supplier or buyer.
-        as_other = recent(OTHER_ROLES, totals["deals_other"], exclude=supply)
-        # The parties of all three lists in one query.
-        prefetch_related_objects(as_supplier + as_buyer + as_other, public_parties())
+        ids_other = recent(OTHER_ROLES, totals["deals_other"], exclude=supply)
+        # The rows of all three lists in one statement (deals/table_rows.py).
+        rows = {deal.id: deal for deal in deal_table_rows(
+            ids_as_supplier + ids_as_buyer + ids_other
+        )}
+        as_supplier, as_buyer, as_other = (
+            [rows[i] for i in ids if i in rows]
+            for ids in (ids_as_supplier, ids_as_buyer, ids_other)
+        )
         partners = cached_for_generation(
             "company-partners", key, lambda: company_partners(company)
         )

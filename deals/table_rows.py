@@ -1,0 +1,136 @@
+"""The rows of the site's deal tables: each deal's columns and its public parties' companies.
+
+The deal list and a company's three lists of deals show the same columns
+(templates/deals/_deal_table.html, rendered by `deals_tags.deal_rows`). Read through the ORM,
+a page of 25 rows took two queries and about 170 model instances (each deal, its exchange
+rate, each party and each party's company), which was two thirds of the deal list page's
+Python time. On PostgreSQL they are read here by one statement prepared once per connection
+(deals/prepared.py) that returns each deal's columns and its public parties as a JSON array.
+The deals are still `Deal` instances, with the same columns loaded as `for_table()` loads, so
+formatting reads them as it reads any deal; the parties are `TableParty` objects holding what a
+row shows of them.
+
+Without prepared statements (SQLite, or `PREPARED_STATEMENTS` off) the same rows are read by
+`Deal.objects.for_table()`. tests/test_table_rows.py checks that both render the same table.
+
+The callers choose the rows first, reading only ids (and the sort keys a cursor needs), then
+ask for them here by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connections, router
+
+from . import prepared
+from .models import Company, Deal, DealParty, ExchangeRate, Publication
+from .models.base import Bilingual, slug_url
+from .models.deals import TABLE_FIELDS
+
+
+class TableCompany(Bilingual):
+    """A party's company as a deal table shows it: its address name and its names."""
+
+    __slots__ = ("slug", "name", "name_ko")
+
+    def __init__(self, slug: str, name: str, name_ko: str) -> None:
+        self.slug, self.name, self.name_ko = slug, name, name_ko
+
+    def __str__(self) -> str:
+        return self.localized("name")
+
+    def get_absolute_url(self) -> str:
+        return slug_url("deals:company_detail", self.slug)
+
+
+class TableParty:
+    """A public party of a deal in a table: its role and its company."""
+
+    __slots__ = ("role", "company")
+
+    def __init__(self, role: str, company: TableCompany) -> None:
+        self.role, self.company = role, company
+
+
+def deal_table_rows(ids: Iterable[int]) -> list[Deal]:
+    """The deals with these ids in this order, each with its public parties in
+    `public_parties` (by role, then as entered). An id that is not found (a deal deleted since
+    it was chosen) is left out."""
+    ids = list(ids)
+    if not ids:
+        return []
+    database = router.db_for_read(Deal)
+    connection = connections[database]
+    if prepared.available(connection):
+        found = _read(connection, database, sorted(set(ids)))
+    else:
+        found = Deal.objects.using(database).for_table().in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+def _read(connection, database: str, ids: list[int]) -> dict[int, Deal]:
+    statement = _statement()
+    rows = prepared.execute(connection, statement.prepared, {"ids": ids})
+    deal_count, rate_columns = len(statement.deal_columns), statement.rate_columns
+    found = {}
+    for row in rows:
+        deal = Deal.from_db(database, statement.deal_columns, row[:deal_count])
+        rate_values = row[deal_count:deal_count + len(rate_columns)]
+        deal._state.fields_cache["usd_rate"] = (
+            ExchangeRate.from_db(database, rate_columns, rate_values)
+            if rate_values[0] is not None else None
+        )
+        deal.public_parties = [
+            TableParty(role, TableCompany(slug, name, name_ko))
+            for role, slug, name, name_ko in row[-1] or ()
+        ]
+        found[deal.pk] = deal
+    return found
+
+
+class _Statement:
+    """The statement, and the columns its rows hold in order: the deal's (in the model's
+    field order, as `Model.from_db` takes them), the rate's, then the parties' JSON."""
+
+    def __init__(self) -> None:
+        wanted = {"id", *TABLE_FIELDS}
+        deal_fields = [f for f in Deal._meta.concrete_fields if f.name in wanted]
+        rate_fields = [f for f in ExchangeRate._meta.concrete_fields if f.name in ("id", "date")]
+        self.deal_columns = [f.attname for f in deal_fields]
+        self.rate_columns = [f.attname for f in rate_fields]
+        party, company = DealParty._meta, Company._meta
+        column = lambda meta, name: meta.get_field(name).column  # noqa: E731
+        published = "'" + Publication.PUBLISHED + "'"
+        # The parties `public_parties()` (deals/models/deals.py) gives: a published company in
+        # a published deal, by role and then by id.
+        parties = f"""(
+    SELECT json_agg(json_build_array(
+               p.{column(party, "role")}, c.{column(company, "slug")},
+               c.{column(company, "name")}, c.{column(company, "name_ko")})
+           ORDER BY p.{column(party, "role")}, p.id)
+    FROM {party.db_table} p JOIN {company.db_table} c ON c.id = p.{column(party, "company")}
+    WHERE p.{column(party, "deal")} = d.id
+      AND c.{column(company, "publication")} = {published}
+      AND d.{column(Deal._meta, "publication")} = {published})"""
+        select = ", ".join(
+            [f"d.{f.column}" for f in deal_fields] + [f"r.{f.column}" for f in rate_fields]
+        )
+        self.prepared = prepared.Prepared(
+            name="dealtracker_deal_table",
+            params=("ids",),
+            sql=f"""PREPARE dealtracker_deal_table (bigint[]) AS
+SELECT {select}, {parties}
+FROM {Deal._meta.db_table} d
+LEFT JOIN {ExchangeRate._meta.db_table} r ON r.id = d.{column(Deal._meta, "usd_rate")}
+WHERE d.id = ANY($1)""",
+        )
+
+
+_made: list[_Statement] = []
+
+
+def _statement() -> _Statement:
+    if not _made:
+        _made.append(_Statement())
+    return _made[0]
