@@ -246,3 +246,27 @@ def test_link_items_match_the_template_loops_they_replace(
     _same_html(got, expected)
     assert "<script>" not in got and "<b>" not in got
     assert link_items([], viewname, **options) == ""
+
+
+def test_html_format_gives_format_htmls_html():
+    """The tags' `html_format` is Django's `format_html` made cheaper: the same escaping of
+    plain, safe, lazy, numeric and empty values."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from deals.templatetags.deals_tags import html_format
+
+    values = [
+        "<script>alert('삼성')</script> & \"quotes\"", mark_safe("<b>이미 안전</b>"),
+        gettext_lazy("Deals"), mark_safe(gettext_lazy("Deals")), 260000, Decimal("0.01"),
+        None, "", "🚀\u2028", dt.date(2025, 10, 31),
+    ]
+    template_text = '<a href="{}" title="{}">{}</a>'
+    for language in ("en", "ko"):
+        with translation.override(language):
+            for first in values:
+                for second in values:
+                    made = html_format(template_text, first, second, first)
+                    assert made == format_html(template_text, first, second, first)
+                    assert type(made).__name__ == "SafeString"

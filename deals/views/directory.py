@@ -124,7 +124,10 @@ class CompanyDetailView(PublishedMixin, DetailView):
             "company-partners", key, lambda: company_partners(company)
         )
         query = urlencode({"company": company.slug})
-        people = list(Person.objects.published().filter(company=company)[: RELATED_LIMIT + 1])
+        people = list(
+            Person.objects.published().filter(company=company)
+            .only("slug", "name", "name_ko", "title", "title_ko")[: RELATED_LIMIT + 1]
+        )
         context.update(
             deals_as_supplier=as_supplier,
             deals_as_buyer=as_buyer,
