@@ -19,7 +19,9 @@ Common to all:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import types
 
 import django_filters as filters
 from django import forms
@@ -28,6 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.filters import FilterMethod
 
 from .models import (
     Company,
@@ -164,8 +167,37 @@ def search_filter() -> filters.CharFilter:
     )
 
 
+class CopiedFilters(dict):
+    """A FilterSet's `base_filters`, which each FilterSet instance copies (django-filter deep
+    copies them, so that each filter points to its own FilterSet as `parent`). The deep copy
+    also copied every label, help text, choice list and widget of every filter: 0.7 ms of each
+    list page and API list. Here each filter is copied one level deep instead, with what a
+    copy must not share made its own: the field options (`extra`, which a filter may change),
+    the form field (built again on first use), and a method bound to the original filter."""
+
+    def __deepcopy__(self, memo):
+        return {name: copied_filter(each) for name, each in self.items()}
+
+
+def copied_filter(original: filters.Filter) -> filters.Filter:
+    copied = copy.copy(original)
+    copied.extra = dict(original.extra)
+    copied.__dict__.pop("_field", None)
+    method = original.__dict__.get("_method")
+    if isinstance(method, types.MethodType) and method.__self__ is original:
+        copied._method = types.MethodType(method.__func__, copied)
+    if isinstance(original.__dict__.get("filter"), FilterMethod):
+        copied.filter = FilterMethod(copied)
+    return copied
+
+
 class SortedFilterSet(filters.FilterSet):
-    """Applies the `ordering` filter's default when the reader chose none."""
+    """Applies the `ordering` filter's default when the reader chose none, and copies its
+    filters for each instance the cheap way (`CopiedFilters`)."""
+
+    @classmethod
+    def get_filters(cls):
+        return CopiedFilters(super().get_filters())
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

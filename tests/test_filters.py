@@ -1,0 +1,52 @@
+"""deals/filters.py: each FilterSet instance gets its own filters, copied the cheap way
+(`CopiedFilters`), and nothing one request's filters hold leaks into another's."""
+
+import pytest
+from django.test import RequestFactory
+
+from deals.filters import CompanyFilterSet, CopiedFilters, DealFilterSet, SortFilter
+from deals.models import Deal, DealStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def made(data: dict) -> DealFilterSet:
+    request = RequestFactory().get("/deals/", data)
+    return DealFilterSet(data=request.GET, queryset=Deal.objects.published(), request=request)
+
+
+@pytest.mark.parametrize("filterset_class", [DealFilterSet, CompanyFilterSet])
+def test_each_instance_has_its_own_filters_pointing_to_it(filterset_class):
+    assert isinstance(filterset_class.base_filters, CopiedFilters)
+    first = filterset_class(data={}, queryset=filterset_class._meta.model.objects.all())
+    second = filterset_class(data={}, queryset=filterset_class._meta.model.objects.all())
+    for name, base in filterset_class.base_filters.items():
+        mine, theirs = first.filters[name], second.filters[name]
+        assert mine is not theirs and mine is not base
+        assert mine.parent is first and theirs.parent is second
+        assert getattr(base, "parent", None) is None
+        assert mine.extra == base.extra and mine.extra is not base.extra
+        assert mine.field is not theirs.field
+        if isinstance(mine, SortFilter):  # its method is bound to the copy, not the original
+            assert mine.method.__self__ is mine
+    # A filter's options changed in one request stay in that request.
+    first.filters["q"].extra["help_text"] = "바뀜"
+    assert second.filters["q"].extra["help_text"] != "바뀜"
+    assert filterset_class.base_filters["q"].extra["help_text"] != "바뀜"
+
+
+def test_filters_made_one_after_another_filter_by_their_own_request():
+    signed = factories.make_deal(title="Signed deal", title_ko="서명된 거래",
+                                 events=(("2025-10-31", DealStatus.SIGNED),))
+    rumored = factories.make_deal(title="Rumored deal", title_ko="소문난 거래",
+                                  events=(("2025-10-01", DealStatus.RUMORED),))
+    by_status = made({"status": DealStatus.SIGNED})
+    by_words = made({"q": "소문", "ordering": "title"})
+    unfiltered = made({})
+    assert list(by_status.qs) == [signed]
+    assert list(by_words.qs) == [rumored]
+    assert set(unfiltered.qs) == {signed, rumored}
+    assert list(by_status.qs) == [signed]  # still its own after the others ran
+    bad = made({"ordering": "<script>", "announced_after": "2025-13-45"})
+    assert "announced_after" in bad.errors and set(bad.qs) == {signed, rumored}
