@@ -306,6 +306,10 @@ def test_deal_list_filters_work_in_korean_and_keep_state_in_the_form(client, sto
     body = text(client.get(url("deals:deal_list", "ko") + "?supplier=nvidia&status=announced"))
     assert '<option value="nvidia" selected>' in body
     assert 'value="announced" checked' in body
+    assert 'value="signed">' in body and 'value="signed" checked' not in body
+    both = text(client.get(url("deals:deal_list", "ko") + "?status=announced&status=signed"))
+    assert 'value="announced" checked' in both and 'value="signed" checked' in both
+    assert 'value="rumored">' in both
     # The CSV link carries the same filters.
     assert "/ko/deals.csv?supplier=nvidia&amp;status=announced" in body
 
