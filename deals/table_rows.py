@@ -19,6 +19,7 @@ ask for them here by id.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.db import connections, router
@@ -127,10 +128,6 @@ WHERE d.id = ANY($1)""",
         )
 
 
-_made: list[_Statement] = []
-
-
+@functools.cache
 def _statement() -> _Statement:
-    if not _made:
-        _made.append(_Statement())
-    return _made[0]
+    return _Statement()

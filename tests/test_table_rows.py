@@ -91,8 +91,8 @@ def read_both(ids, settings):
 
 
 def parties(deal) -> list[tuple]:
-    return [(p.role, p.company.slug, p.company.name, p.company.name_ko, str(p.company))
-            for p in deal.public_parties]
+    return [(p.role, p.company.slug, p.company.name, p.company.name_ko, str(p.company),
+             p.company.get_absolute_url()) for p in deal.public_parties]
 
 
 def test_both_ways_give_the_same_deals_and_public_parties(varied, settings):

@@ -8,7 +8,6 @@ import html
 
 from django import template
 from django.urls import translate_url as django_translate_url
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
@@ -262,7 +261,7 @@ def network_rows(deals) -> SafeString:
 def _table_rows(deals, headings: tuple[str, ...], render) -> list[str]:
     """`render(shared, deal)`'s rows for each deal, with what the rows share (the translated
     `headings` as cell labels, the language, the address patterns) made once."""
-    labels = [conditional_escape(gettext(text)) for text in headings]
+    labels = [html_escape(gettext(text)) for text in headings]
     rows = []
     shared = None
     for deal in deals:
