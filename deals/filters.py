@@ -146,6 +146,11 @@ class SortFilter(filters.ChoiceFilter):
         descending = value.startswith("-")
         return self.keys[value.lstrip("-")], descending
 
+    def positions(self, queryset):
+        """`queryset` as named tuples of what a cursor reads (the id and every sort field),
+        for a page chosen before its rows are read by id (the deal list, the API's deals)."""
+        return queryset.values_list("id", *self.keys.values(), named=True)
+
     def sort(self, queryset, name, value):
         field, descending = self.parse(value)
         # Exactly the order the list indexes hold (migration 0005): NULLS LAST only where a

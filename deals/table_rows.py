@@ -20,7 +20,7 @@ ask for them here by id.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import connections, router
 
@@ -58,16 +58,23 @@ def deal_table_rows(ids: Iterable[int]) -> list[Deal]:
     """The deals with these ids in this order, each with its public parties in
     `public_parties` (by role, then as entered). An id that is not found (a deal deleted since
     it was chosen) is left out."""
-    ids = list(ids)
-    if not ids:
-        return []
+    (rows,) = deal_tables([list(ids)])
+    return rows
+
+
+def deal_tables(id_lists: Sequence[Sequence[int]]) -> list[list[Deal]]:
+    """`deal_table_rows` for several tables of one page (a company's deals in each role),
+    read together."""
+    wanted = sorted({i for ids in id_lists for i in ids})
+    if not wanted:
+        return [[] for _ids in id_lists]
     database = router.db_for_read(Deal)
     connection = connections[database]
     if prepared.available(connection):
-        found = _read(connection, database, sorted(set(ids)))
+        found = _read(connection, database, wanted)
     else:
-        found = Deal.objects.using(database).for_table().in_bulk(ids)
-    return [found[i] for i in ids if i in found]
+        found = Deal.objects.using(database).for_table().in_bulk(wanted)
+    return [[found[i] for i in ids if i in found] for ids in id_lists]
 
 
 def _read(connection, database: str, ids: list[int]) -> dict[int, Deal]:

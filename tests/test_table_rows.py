@@ -21,7 +21,7 @@ from deals.models import (
     Qualifier,
     QuantityUnit,
 )
-from deals.table_rows import deal_table_rows
+from deals.table_rows import deal_table_rows, deal_tables
 from deals.templatetags.deals_tags import deal_rows
 from tests import factories
 
@@ -130,6 +130,19 @@ def test_order_is_the_callers_and_missing_ids_are_left_out(varied):
     ids = [crowded.pk, 10**12, won.pk, estimated.pk, won.pk]
     assert [d.pk for d in deal_table_rows(ids)] == [crowded.pk, won.pk, estimated.pk, won.pk]
     assert deal_table_rows([]) == []
+
+
+def test_several_tables_are_read_together_each_in_its_order(varied):
+    won, estimated, crowded, undisclosed, _draft = varied
+    lists = [[crowded.pk, won.pk], [], [10**12, won.pk, undisclosed.pk], [estimated.pk]]
+    with CaptureQueriesContext(connection) as captured:
+        tables = deal_tables(lists)
+    assert [[d.pk for d in rows] for rows in tables] == [
+        [crowded.pk, won.pk], [], [won.pk, undisclosed.pk], [estimated.pk],
+    ]
+    assert tables[0][1] is tables[2][0]  # one read, shared by the tables that show it
+    assert len(captured.captured_queries) == (1 if ON_POSTGRESQL else 2)
+    assert deal_tables([[], []]) == [[], []]
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="the prepared statement is PostgreSQL's")

@@ -27,7 +27,7 @@ from ..models import (
     Project,
     Source,
 )
-from ..table_rows import deal_table_rows
+from ..table_rows import deal_tables
 from .base import PAGE_SIZE, PublishedListView, PublishedMixin
 from .deals import country_choices
 
@@ -113,13 +113,7 @@ class CompanyDetailView(PublishedMixin, DetailView):
         # Deals where it is partner, investor or government rather than supplier or buyer.
         ids_other = recent(OTHER_ROLES, totals["deals_other"], exclude=supply)
         # The rows of all three lists in one statement (deals/table_rows.py).
-        rows = {deal.id: deal for deal in deal_table_rows(
-            ids_as_supplier + ids_as_buyer + ids_other
-        )}
-        as_supplier, as_buyer, as_other = (
-            [rows[i] for i in ids if i in rows]
-            for ids in (ids_as_supplier, ids_as_buyer, ids_other)
-        )
+        as_supplier, as_buyer, as_other = deal_tables([ids_as_supplier, ids_as_buyer, ids_other])
         partners = cached_for_generation(
             "company-partners", key, lambda: company_partners(company)
         )
