@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import models
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,52 @@ def execute(connection, prepared: Prepared, values: dict) -> list[tuple]:
             f"EXECUTE {prepared.name} ({placeholders})", [values[p] for p in prepared.params]
         )
         return cursor.fetchall()
+
+
+class Columns:
+    """A model's columns as a prepared statement reads them, and the instances they make.
+
+    `names` are the model's own fields to load (as `only()` names them); the primary key is
+    always among them. The columns come in the model's field order, which is the order
+    `Model.from_db` takes them in, so an instance loaded here has the same fields loaded and
+    deferred as one read by `only(*names)`.
+    """
+
+    def __init__(self, model, names, alias: str) -> None:
+        wanted = {model._meta.pk.name, *names}
+        self.model, self.alias, self.table = model, alias, model._meta.db_table
+        self.fields = [f for f in model._meta.concrete_fields if f.name in wanted]
+        self.attnames = [f.attname for f in self.fields]
+        self.pk_index = self.fields.index(model._meta.pk)
+
+    def select(self) -> str:
+        """The columns, for a SELECT list."""
+        return ", ".join(f"{self.alias}.{f.column}" for f in self.fields)
+
+    def json(self) -> str:
+        """The columns as one JSON array. Decimals go as text, which JSON numbers (read as
+        floats) would round."""
+        columns = (
+            f"{self.alias}.{f.column}" + ("::text" if isinstance(f, models.DecimalField) else "")
+            for f in self.fields
+        )
+        return f"json_build_array({', '.join(columns)})"
+
+    def json_or_null(self) -> str:
+        """The columns as one JSON array, or null where a LEFT JOIN found no row."""
+        key = f"{self.alias}.{self.model._meta.pk.column}"
+        return f"CASE WHEN {key} IS NULL THEN NULL ELSE {self.json()} END"
+
+    def take(self, database: str, values, *, nullable: bool = False):
+        """An instance from the next columns of a row (an iterator over it), or None for a
+        LEFT JOIN that found no row."""
+        taken = [next(values) for _field in self.fields]
+        if nullable and taken[self.pk_index] is None:
+            return None
+        return self.model.from_db(database, self.attnames, taken)
+
+    def from_json(self, database: str, values: list):
+        """An instance from the JSON array `json()` wrote: JSON's strings and numbers made the
+        field's Python values (dates, times, ...) as the ORM reads them."""
+        python = [f.to_python(v) for f, v in zip(self.fields, values, strict=True)]
+        return self.model.from_db(database, self.attnames, python)

@@ -28,6 +28,7 @@ from . import prepared
 from .models import Company, Deal, DealParty, ExchangeRate, Publication
 from .models.base import Bilingual, slug_url
 from .models.deals import TABLE_FIELDS
+from .prepared import Columns
 
 
 class TableCompany(Bilingual):
@@ -79,34 +80,27 @@ def deal_tables(id_lists: Sequence[Sequence[int]]) -> list[list[Deal]]:
 
 def _read(connection, database: str, ids: list[int]) -> dict[int, Deal]:
     statement = _statement()
-    rows = prepared.execute(connection, statement.prepared, {"ids": ids})
-    deal_count, rate_columns = len(statement.deal_columns), statement.rate_columns
     found = {}
-    for row in rows:
-        deal = Deal.from_db(database, statement.deal_columns, row[:deal_count])
-        rate_values = row[deal_count:deal_count + len(rate_columns)]
-        deal._state.fields_cache["usd_rate"] = (
-            ExchangeRate.from_db(database, rate_columns, rate_values)
-            if rate_values[0] is not None else None
-        )
+    for row in prepared.execute(connection, statement.prepared, {"ids": ids}):
+        values = iter(row)
+        deal = statement.deal.take(database, values)
+        deal._state.fields_cache["usd_rate"] = statement.rate.take(database, values, nullable=True)
+        (parties,) = values
         deal.public_parties = [
             TableParty(role, TableCompany(slug, name, name_ko))
-            for role, slug, name, name_ko in row[-1] or ()
+            for role, slug, name, name_ko in parties or ()
         ]
         found[deal.pk] = deal
     return found
 
 
 class _Statement:
-    """The statement, and the columns its rows hold in order: the deal's (in the model's
-    field order, as `Model.from_db` takes them), the rate's, then the parties' JSON."""
+    """The statement, and the columns its rows hold in order: the deal's, the rate's, then
+    the parties' JSON."""
 
     def __init__(self) -> None:
-        wanted = {"id", *TABLE_FIELDS}
-        deal_fields = [f for f in Deal._meta.concrete_fields if f.name in wanted]
-        rate_fields = [f for f in ExchangeRate._meta.concrete_fields if f.name in ("id", "date")]
-        self.deal_columns = [f.attname for f in deal_fields]
-        self.rate_columns = [f.attname for f in rate_fields]
+        self.deal = Columns(Deal, TABLE_FIELDS, "d")
+        self.rate = Columns(ExchangeRate, ("date",), "r")
         party, company = DealParty._meta, Company._meta
         column = lambda meta, name: meta.get_field(name).column  # noqa: E731
         published = "'" + Publication.PUBLISHED + "'"
@@ -121,16 +115,13 @@ class _Statement:
     WHERE p.{column(party, "deal")} = d.id
       AND c.{column(company, "publication")} = {published}
       AND d.{column(Deal._meta, "publication")} = {published})"""
-        select = ", ".join(
-            [f"d.{f.column}" for f in deal_fields] + [f"r.{f.column}" for f in rate_fields]
-        )
         self.prepared = prepared.Prepared(
             name="dealtracker_deal_table",
             params=("ids",),
             sql=f"""PREPARE dealtracker_deal_table (bigint[]) AS
-SELECT {select}, {parties}
-FROM {Deal._meta.db_table} d
-LEFT JOIN {ExchangeRate._meta.db_table} r ON r.id = d.{column(Deal._meta, "usd_rate")}
+SELECT {self.deal.select()}, {self.rate.select()}, {parties}
+FROM {self.deal.table} d
+LEFT JOIN {self.rate.table} r ON r.id = d.{column(Deal._meta, "usd_rate")}
 WHERE d.id = ANY($1)""",
         )
 

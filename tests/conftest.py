@@ -125,3 +125,22 @@ def throttle_clock(monkeypatch):
     clock = ThrottleClock(1_800_000_000.0 + 20)  # 1_800_000_000 is a whole hour
     monkeypatch.setattr(FixedWindowRateThrottle, "timer", staticmethod(clock))
     return clock
+
+
+@pytest.fixture
+def both_ways(settings):
+    """Calls `read(*args)` with prepared statements on (deals/prepared.py; where the database
+    has none, the ORM answers both times) and then off, the caches emptied before each:
+    `fast, orm = both_ways(client.get, address)`."""
+    from django.core.cache import cache
+
+    def run(read, *args):
+        results = []
+        for prepared in (True, False):
+            settings.PREPARED_STATEMENTS = prepared
+            cache.clear()
+            results.append(read(*args))
+        settings.PREPARED_STATEMENTS = True
+        return tuple(results)
+
+    return run

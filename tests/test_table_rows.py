@@ -7,7 +7,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -79,27 +78,16 @@ def varied():
     return [won, estimated, crowded, undisclosed, draft]
 
 
-def read_both(ids, settings):
-    """The rows through the prepared statement (where there is one) and through the ORM."""
-    first = deal_table_rows(ids)
-    settings.PREPARED_STATEMENTS = False
-    try:
-        second = deal_table_rows(ids)
-    finally:
-        settings.PREPARED_STATEMENTS = True
-    return first, second
-
-
 def parties(deal) -> list[tuple]:
     return [(p.role, p.company.slug, p.company.name, p.company.name_ko, str(p.company),
              p.company.get_absolute_url()) for p in deal.public_parties]
 
 
-def test_both_ways_give_the_same_deals_and_public_parties(varied, settings):
+def test_both_ways_give_the_same_deals_and_public_parties(varied, both_ways):
     ids = [d.pk for d in varied]
     for language in ("en", "ko"):
         with translation.override(language):
-            fast, orm = read_both(ids, settings)
+            fast, orm = both_ways(deal_table_rows, ids)
             assert [d.pk for d in fast] == [d.pk for d in orm] == ids
             for a, b in zip(fast, orm, strict=True):
                 assert parties(a) == parties(b)
@@ -114,11 +102,11 @@ def test_both_ways_give_the_same_deals_and_public_parties(varied, settings):
     assert [p[0] for p in parties(undisclosed)] == ["supplier"]
 
 
-def test_both_ways_render_the_same_table(varied, settings):
+def test_both_ways_render_the_same_table(varied, both_ways):
     ids = [d.pk for d in varied]
     for language in ("en", "ko"):
         with translation.override(language):
-            fast, orm = read_both(ids, settings)
+            fast, orm = both_ways(deal_table_rows, ids)
             html = deal_rows(fast)
             assert html == deal_rows(orm)
             assert ("원화 계약 (한국어만)" in html) and ("비공개 구매자" not in html)
@@ -165,26 +153,18 @@ def test_one_prepared_statement_reads_any_number_of_rows(varied, settings):
     ("/deals/", 4), ("/ko/deals/", 4),
     ("/deals/?" + urlencode({"q": "원화", "ordering": "-usd_amount"}), 1),
 ])
-def test_the_deal_list_is_the_same_page_either_way(client, varied, settings, address, count):
-    cache.clear()
-    fast = client.get(address)
-    settings.PREPARED_STATEMENTS = False
-    cache.clear()
-    orm = client.get(address)
+def test_the_deal_list_is_the_same_page_either_way(client, varied, both_ways, address, count):
+    fast, orm = both_ways(client.get, address)
     assert fast.status_code == orm.status_code == 200
     assert fast.content == orm.content
     shown = [d.slug for d in fast.context["page_obj"].object_list]
     assert varied[4].slug not in shown and len(shown) == count
 
 
-def test_a_company_page_lists_its_deals_in_each_role(client, varied, settings):
+def test_a_company_page_lists_its_deals_in_each_role(client, varied, both_ways):
     nvidia = varied[0].parties.get(role=PartyRole.SUPPLIER).company
     address = nvidia.get_absolute_url()
-    cache.clear()
-    fast = client.get(address)
-    settings.PREPARED_STATEMENTS = False
-    cache.clear()
-    orm = client.get(address)
+    fast, orm = both_ways(client.get, address)
     assert fast.content == orm.content
     context = fast.context
     # (in the deal list's order, where a missing announcement date sorts by the database's rule)
