@@ -13,6 +13,7 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from ..cache import cached_for_generation
+from ..detail_rows import published_deal_for_page
 from ..filters import DealFilterSet
 from ..models import Company, Deal, ExchangeRate, PartyRole
 from ..spreadsheets import safe_cell
@@ -94,6 +95,15 @@ class DealDetailView(PublishedMixin, DetailView):
     model = Deal
     queryset_method = "for_detail"
     template_name = "deals/deal_detail.html"
+
+    def get_object(self, queryset=None):
+        """The deal with everything its page shows, read by one prepared statement where
+        there is one (deals/detail_rows.py); a missing deal is the usual 404."""
+        if queryset is None:
+            deal = published_deal_for_page(self.kwargs[self.slug_url_kwarg])
+            if deal is not None:
+                return deal
+        return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
