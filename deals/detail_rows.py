@@ -1,18 +1,21 @@
-"""A deal's page read in one prepared statement: the deal and everything its page shows.
+"""Record pages read in one prepared statement each: a deal and a company, with what their
+pages show.
 
-`Deal.objects.for_detail()` describes what the page (templates/deals/deal_detail.html) reads:
-the deal with its project and dollar rate, its public parties with their companies, its
+`Deal.objects.for_detail()` describes what a deal's page (templates/deals/deal_detail.html)
+reads: the deal with its project and dollar rate, its public parties with their companies, its
 timeline with each step's source, its public meetings and its public sources. Through the ORM
 that was five queries, each compiled from its tree on every request, which cost about half the
-page's Python time. On PostgreSQL the same records are read here by one statement prepared once
-per connection (deals/prepared.py), the related rows as JSON arrays.
+page's Python time. `Company.objects.for_detail()` is four (the company with its parent, its
+public subsidiaries, projects and sources). On PostgreSQL the same records are read here by one
+statement each, prepared once per connection (deals/prepared.py), the related rows as JSON
+arrays.
 
 The records are model instances with the columns `for_detail()` loads, no more and no fewer,
 joined to each other as the ORM's prefetching joins them, so the page, its template tags and
 its tests read them as they read any. tests/test_detail_rows.py checks that both ways give
 the same records and byte-identical pages.
 
-Without prepared statements (SQLite, or `PREPARED_STATEMENTS` off) the deal is read through
+Without prepared statements (SQLite, or `PREPARED_STATEMENTS` off) the records are read through
 `for_detail()`.
 """
 
@@ -32,6 +35,7 @@ from .models import (
     ExchangeRate,
     Meeting,
     Project,
+    ProjectParty,
     Publication,
     Source,
 )
@@ -42,11 +46,21 @@ from .prepared import Columns
 def published_deal_for_page(slug: str) -> Deal | None:
     """The published deal with this slug, loaded as `Deal.objects.published().for_detail()`
     loads it, or None."""
-    database = router.db_for_read(Deal)
+    return _read(Deal, _deal_statement, slug)
+
+
+def published_company_for_page(slug: str) -> Company | None:
+    """The published company with this slug, loaded as
+    `Company.objects.published().for_detail()` loads it, or None."""
+    return _read(Company, _company_statement, slug)
+
+
+def _read(model, statement, slug: str):
+    database = router.db_for_read(model)
     connection = connections[database]
     if not prepared.available(connection):
-        return Deal.objects.using(database).published().for_detail().filter(slug=slug).first()
-    statement = _statement()
+        return model.objects.using(database).published().for_detail().filter(slug=slug).first()
+    statement = statement()
     rows = prepared.execute(connection, statement.prepared, {"slug": slug})
     return statement.load(database, rows[0]) if rows else None
 
@@ -61,11 +75,46 @@ def _related(names, relation: str) -> list[str]:
     return [n.split("__", 1)[1] for n in names if n.startswith(relation + "__")]
 
 
-class _Statement:
-    """The statement, and how each part of its row becomes instances."""
+def _every(model) -> list[str]:
+    """All of a model's columns, as a query without `only()` loads them."""
+    return [f.name for f in model._meta.concrete_fields]
+
+
+PUBLISHED = "'" + Publication.PUBLISHED + "'"
+
+
+def _column(model, name: str) -> str:
+    return model._meta.get_field(name).column
+
+
+def _public_sources(source: Columns, owner_model, owner_alias: str) -> str:
+    """The owner's published sources as a JSON array, in Source's order (newest first)."""
+    sources = owner_model._meta.get_field("sources")
+    return f"""(
+    SELECT json_agg({source.json()} ORDER BY {source.alias}.{_column(Source, "published_on")} DESC,
+                    {source.alias}.{_column(Source, "publisher")}, {source.alias}.id)
+    FROM {sources.remote_field.through._meta.db_table} o
+    JOIN {source.table} {source.alias} ON {source.alias}.id = o.{sources.m2m_reverse_name()}
+    WHERE o.{sources.m2m_column_name()} = {owner_alias}.id
+      AND {source.alias}.{_column(Source, "publication")} = {PUBLISHED})"""
+
+
+def _joined(database, owner, owner_name, columns, values, relation, related, related_values):
+    """A row of the owner's with the record it points to (None for a JSON null), both joined
+    to the owner as prefetching joins them."""
+    instance = columns.from_json(database, values)
+    instance._state.fields_cache.update({
+        owner_name: owner,
+        relation: related.from_json(database, related_values)
+        if related_values is not None else None,
+    })
+    return instance
+
+
+class _DealStatement:
+    """The deal page's statement, and how each part of its row becomes instances."""
 
     def __init__(self) -> None:
-        deal_meta = Deal._meta
         self.deal = Columns(Deal, _own(DETAIL_FIELDS), "d")
         self.project = Columns(Project, _related(DETAIL_FIELDS, "project"), "pr")
         self.rate = Columns(ExchangeRate, _related(DETAIL_FIELDS, "usd_rate"), "r")
@@ -77,16 +126,14 @@ class _Statement:
         self.meeting = Columns(Meeting, MEETING_FIELDS, "m")
         self.source = Columns(Source, SOURCE_FIELDS, "s")
 
-        published = "'" + Publication.PUBLISHED + "'"
-        col = lambda model, name: model._meta.get_field(name).column  # noqa: E731
-        sources = deal_meta.get_field("sources")
+        col = _column
         # Each list in the order its prefetch in `for_detail()` gives: parties by role, steps
         # by date, meetings as DealMeeting's Meta orders them, sources as Source's does.
         parties = f"""(
     SELECT json_agg(json_build_array({self.party.json()}, {self.company.json()})
                     ORDER BY p.{col(DealParty, "role")}, p.id)
     FROM {self.party.table} p JOIN {self.company.table} c ON c.id = p.{col(DealParty, "company")}
-    WHERE p.{col(DealParty, "deal")} = d.id AND c.{col(Company, "publication")} = {published})"""
+    WHERE p.{col(DealParty, "deal")} = d.id AND c.{col(Company, "publication")} = {PUBLISHED})"""
         events = f"""(
     SELECT json_agg(json_build_array({self.event.json()}, {self.event_source.json_or_null()})
                     ORDER BY e.{col(DealEvent, "date")}, e.id)
@@ -97,23 +144,17 @@ class _Statement:
     SELECT json_agg(json_build_array({self.link.json()}, {self.meeting.json()})
                     ORDER BY m.{col(Meeting, "starts_at")}, l.id)
     FROM {self.link.table} l JOIN {self.meeting.table} m ON m.id = l.{col(DealMeeting, "meeting")}
-    WHERE l.{col(DealMeeting, "deal")} = d.id AND m.{col(Meeting, "publication")} = {published})"""
-        public_sources = f"""(
-    SELECT json_agg({self.source.json()} ORDER BY s.{col(Source, "published_on")} DESC,
-                    s.{col(Source, "publisher")}, s.id)
-    FROM {sources.remote_field.through._meta.db_table} ds
-    JOIN {self.source.table} s ON s.id = ds.{sources.m2m_reverse_name()}
-    WHERE ds.{sources.m2m_column_name()} = d.id AND s.{col(Source, "publication")} = {published})"""
+    WHERE l.{col(DealMeeting, "deal")} = d.id AND m.{col(Meeting, "publication")} = {PUBLISHED})"""
         self.prepared = prepared.Prepared(
             name="dealtracker_deal_page",
             params=("slug",),
             sql=f"""PREPARE dealtracker_deal_page (text) AS
 SELECT {self.deal.select()}, {self.project.select()}, {self.rate.select()},
-       {parties}, {events}, {links}, {public_sources}
+       {parties}, {events}, {links}, {_public_sources(self.source, Deal, "d")}
 FROM {self.deal.table} d
 LEFT JOIN {self.project.table} pr ON pr.id = d.{col(Deal, "project")}
 LEFT JOIN {self.rate.table} r ON r.id = d.{col(Deal, "usd_rate")}
-WHERE d.{col(Deal, "slug")} = $1 AND d.{col(Deal, "publication")} = {published}""",
+WHERE d.{col(Deal, "slug")} = $1 AND d.{col(Deal, "publication")} = {PUBLISHED}""",
         )
 
     def load(self, database: str, row: tuple) -> Deal:
@@ -123,31 +164,81 @@ WHERE d.{col(Deal, "slug")} = $1 AND d.{col(Deal, "publication")} = {published}"
         cache["project"] = self.project.take(database, values, nullable=True)
         cache["usd_rate"] = self.rate.take(database, values, nullable=True)
         parties, events, links, sources = values
-
-        def joined(columns, values, relation, related_columns, related_values):
-            """A row of the deal's with the record it points to (None for a JSON null), both
-            joined to it as prefetching joins them."""
-            instance = columns.from_json(database, values)
-            instance._state.fields_cache.update({
-                "deal": deal,
-                relation: related_columns.from_json(database, related_values)
-                if related_values is not None else None,
-            })
-            return instance
-
+        join = functools.partial(_joined, database, deal, "deal")
         deal.public_parties = [
-            joined(self.party, p, "company", self.company, c) for p, c in parties or ()
+            join(self.party, p, "company", self.company, c) for p, c in parties or ()
         ]
         deal.timeline = [
-            joined(self.event, e, "source", self.event_source, s) for e, s in events or ()
+            join(self.event, e, "source", self.event_source, s) for e, s in events or ()
         ]
         deal.public_meeting_links = [
-            joined(self.link, link, "meeting", self.meeting, m) for link, m in links or ()
+            join(self.link, link, "meeting", self.meeting, m) for link, m in links or ()
         ]
         deal.public_sources = [self.source.from_json(database, v) for v in sources or ()]
         return deal
 
 
+class _CompanyStatement:
+    """The company page's statement, and how each part of its row becomes instances. Every
+    column, as `Company.objects.for_detail()` reads every column."""
+
+    def __init__(self) -> None:
+        self.company = Columns(Company, _every(Company), "c")
+        self.parent = Columns(Company, _every(Company), "pa")
+        self.subsidiary = Columns(Company, _every(Company), "sub")
+        self.party = Columns(ProjectParty, _every(ProjectParty), "pp")
+        self.project = Columns(Project, _every(Project), "p")
+        self.source = Columns(Source, _every(Source), "s")
+
+        col = _column
+        # In the orders of `for_detail()`: subsidiaries as Company's Meta orders them,
+        # projects by name, sources as Source's Meta does.
+        subsidiaries = f"""(
+    SELECT json_agg({self.subsidiary.json()} ORDER BY sub.{col(Company, "name")}, sub.id)
+    FROM {self.subsidiary.table} sub
+    WHERE sub.{col(Company, "parent")} = c.id
+      AND sub.{col(Company, "publication")} = {PUBLISHED})"""
+        projects = f"""(
+    SELECT json_agg(json_build_array({self.party.json()}, {self.project.json()})
+                    ORDER BY p.{col(Project, "name")}, pp.id)
+    FROM {self.party.table} pp
+    JOIN {self.project.table} p ON p.id = pp.{col(ProjectParty, "project")}
+    WHERE pp.{col(ProjectParty, "company")} = c.id
+      AND p.{col(Project, "publication")} = {PUBLISHED})"""
+        self.prepared = prepared.Prepared(
+            name="dealtracker_company_page",
+            params=("slug",),
+            sql=f"""PREPARE dealtracker_company_page (text) AS
+SELECT {self.company.select()}, {self.parent.select()},
+       {subsidiaries}, {projects}, {_public_sources(self.source, Company, "c")}
+FROM {self.company.table} c
+LEFT JOIN {self.parent.table} pa ON pa.id = c.{col(Company, "parent")}
+WHERE c.{col(Company, "slug")} = $1 AND c.{col(Company, "publication")} = {PUBLISHED}""",
+        )
+
+    def load(self, database: str, row: tuple) -> Company:
+        values = iter(row)
+        company = self.company.take(database, values)
+        company._state.fields_cache["parent"] = self.parent.take(database, values, nullable=True)
+        subsidiaries, projects, sources = values
+        company.public_subsidiaries = []
+        for values in subsidiaries or ():
+            subsidiary = self.subsidiary.from_json(database, values)
+            subsidiary._state.fields_cache["parent"] = company
+            company.public_subsidiaries.append(subsidiary)
+        join = functools.partial(_joined, database, company, "company")
+        company.public_project_parties = [
+            join(self.party, party, "project", self.project, p) for party, p in projects or ()
+        ]
+        company.public_sources = [self.source.from_json(database, v) for v in sources or ()]
+        return company
+
+
 @functools.cache
-def _statement() -> _Statement:
-    return _Statement()
+def _deal_statement() -> _DealStatement:
+    return _DealStatement()
+
+
+@functools.cache
+def _company_statement() -> _CompanyStatement:
+    return _CompanyStatement()

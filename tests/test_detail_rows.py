@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from deals import services
-from deals.detail_rows import published_deal_for_page
+from deals.detail_rows import published_company_for_page, published_deal_for_page
 from deals.models import (
     DatePrecision,
     Deal,
@@ -21,6 +21,7 @@ from deals.models import (
     Disclosure,
     MeetingRole,
     PartyRole,
+    ProjectRole,
     Publication,
 )
 from tests import factories
@@ -130,12 +131,14 @@ def snapshot(instance, depth: int = 2):
             sorted(instance.get_deferred_fields()), related)
 
 
-def page_records(deal) -> dict:
+DEAL_LISTS = ("public_parties", "timeline", "public_meeting_links", "public_sources")
+COMPANY_LISTS = ("public_subsidiaries", "public_project_parties", "public_sources")
+
+
+def page_records(record, lists=DEAL_LISTS) -> dict:
     return {
-        "deal": snapshot(deal),
-        **{name: [snapshot(r) for r in getattr(deal, name)] for name in (
-            "public_parties", "timeline", "public_meeting_links", "public_sources"
-        )},
+        "record": snapshot(record),
+        **{name: [snapshot(r) for r in getattr(record, name)] for name in lists},
     }
 
 
@@ -240,3 +243,98 @@ def test_one_statement_reads_the_deal_and_all_its_parts(crowded, settings):
         published_deal_for_page(crowded.slug)
     assert len(captured.captured_queries) == 5
     assert not any(q["sql"].startswith("EXECUTE") for q in captured.captured_queries)
+
+
+# --- A company's page ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def group():
+    """A published company inside a group, with subsidiaries, projects and sources, drafts
+    among each."""
+    parent = factories.CompanyFactory(publication=PUBLISHED, name="", name_ko="삼성그룹")
+    company = factories.CompanyFactory(
+        publication=PUBLISHED, name="Samsung Electronics", name_ko="삼성전자", parent=parent,
+        description=AWKWARD, description_ko="", website="https://www.samsung.com/",
+    )
+    for name, name_ko, publication in (("Zeta Foundry", "", PUBLISHED),
+                                       ("", "삼성 AI 연구소", PUBLISHED),
+                                       ("Secret Lab", "비밀 연구소", DRAFT)):
+        factories.CompanyFactory(publication=publication, name=name, name_ko=name_ko,
+                                 parent=company)
+    ulsan = factories.ProjectFactory(publication=PUBLISHED, name="", name_ko="울산 AI 데이터센터",
+                                     capacity_mw=Decimal("103.50"))
+    stargate = factories.ProjectFactory(publication=PUBLISHED, name="Stargate",
+                                        name_ko="스타게이트")
+    hidden = factories.ProjectFactory(publication=DRAFT, name="Hidden campus",
+                                      name_ko="숨은 캠퍼스")
+    for project, role in ((ulsan, ProjectRole.LEAD), (stargate, ProjectRole.LEAD),
+                          (hidden, ProjectRole.LEAD)):
+        factories.ProjectPartyFactory(project=project, company=company, role=role,
+                                      note_ko="주관사")
+    company.sources.add(
+        factories.SourceFactory(publication=PUBLISHED, title="Group report", title_ko=""),
+        factories.SourceFactory(publication=PUBLISHED, published_on=None, url=""),
+        factories.SourceFactory(publication=DRAFT, title="Embargoed scoop"),
+    )
+    return company
+
+
+def test_a_company_is_the_same_records_either_way(group, both_ways):
+    fast, orm = both_ways(published_company_for_page, group.slug)
+    assert page_records(fast, COMPANY_LISTS) == page_records(orm, COMPANY_LISTS)
+    assert fast.parent.name_ko == "삼성그룹" and fast.description == AWKWARD
+    assert [str(c) for c in fast.public_subsidiaries] == ["삼성 AI 연구소", "Zeta Foundry"]
+    assert fast.public_subsidiaries[0].parent is fast
+    assert [p.project.name_ko for p in fast.public_project_parties] == [
+        "울산 AI 데이터센터", "스타게이트",  # by English name, the empty one first
+    ]
+    assert fast.public_project_parties[0].project.capacity_mw == Decimal("103.50")
+    assert fast.public_project_parties[0].company is fast
+    assert len(fast.public_sources) == 2 and "Embargoed" not in str(page_records(fast, COMPANY_LISTS))
+
+
+def test_a_company_alone_is_the_same_either_way(both_ways):
+    alone = factories.CompanyFactory(publication=PUBLISHED, name="", name_ko="독립 회사",
+                                     parent=factories.CompanyFactory(publication=DRAFT))
+    fast, orm = both_ways(published_company_for_page, alone.slug)
+    assert page_records(fast, COMPANY_LISTS) == page_records(orm, COMPANY_LISTS)
+    assert fast.parent.publication == DRAFT  # read, and hidden by the template
+    assert fast.public_subsidiaries == fast.public_project_parties == fast.public_sources == []
+
+
+def test_a_missing_or_draft_company_is_none_either_way(group, both_ways):
+    assert both_ways(published_company_for_page, group.parent.slug)[0] is not None
+    group.__class__.objects.filter(pk=group.pk).update(publication=DRAFT)
+    for slug in (group.slug, "없는-회사", "' OR 1=1 --"):
+        assert both_ways(published_company_for_page, slug) == (None, None)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_company_page_is_the_same_either_way(client, group, both_ways, language):
+    factories.make_deal(supplier=group, title="", title_ko="삼성 HBM 공급")
+    address = group.get_absolute_url()
+    if language == "ko":
+        address = "/ko" + address
+    with translation.override(language):
+        fast, orm = both_ways(client.get, address)
+    assert fast.status_code == orm.status_code == 200
+    assert fast.content == orm.content
+    html = fast.content.decode()
+    for text in ("삼성그룹", "삼성 AI 연구소", "울산 AI 데이터센터", "삼성 HBM 공급"):
+        assert text in html
+    for text in ("Secret Lab", "비밀 연구소", "Hidden campus", "숨은 캠퍼스", "Embargoed",
+                 "<b>따옴표"):
+        assert text not in html
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the prepared statement is PostgreSQL's")
+def test_one_statement_reads_the_company_and_its_parts(group, settings):
+    with CaptureQueriesContext(connection) as captured:
+        company = published_company_for_page(group.slug)
+        page_records(company, COMPANY_LISTS)
+        [p.project.name for p in company.public_project_parties]
+        str(company.parent)
+    assert [q["sql"].split(" (")[0] for q in captured.captured_queries] == [
+        "EXECUTE dealtracker_company_page"
+    ]

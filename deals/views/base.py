@@ -65,6 +65,21 @@ class PublishedMixin:
         return queryset
 
 
+class PreparedDetailMixin:
+    """A detail view whose object is read by `read_for_page(slug)` (deals/detail_rows.py: one
+    prepared statement loading what the view's `queryset_method` loads); a missing record is
+    DetailView's own 404."""
+
+    read_for_page = None
+
+    def get_object(self, queryset=None):
+        if queryset is None:
+            record = self.read_for_page(self.kwargs[self.slug_url_kwarg])
+            if record is not None:
+                return record
+        return super().get_object(queryset)
+
+
 class KeysetPage:
     """A page reached by a cursor (`?cursor=`): the rows after (or before) the last row seen.
 

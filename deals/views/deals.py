@@ -18,7 +18,7 @@ from ..filters import DealFilterSet
 from ..models import Company, Deal, ExchangeRate, PartyRole
 from ..spreadsheets import safe_cell
 from ..table_rows import deal_table_rows
-from .base import PublishedListView, PublishedMixin
+from .base import PreparedDetailMixin, PublishedListView, PublishedMixin
 
 #: Up to this many published companies, the deal filters offer them in drop-down lists; past
 #: it, a field for the company's address name, since a page listing every company three times
@@ -91,19 +91,11 @@ class DealListView(PublishedListView):
         return context
 
 
-class DealDetailView(PublishedMixin, DetailView):
+class DealDetailView(PreparedDetailMixin, PublishedMixin, DetailView):
     model = Deal
     queryset_method = "for_detail"
+    read_for_page = staticmethod(published_deal_for_page)
     template_name = "deals/deal_detail.html"
-
-    def get_object(self, queryset=None):
-        """The deal with everything its page shows, read by one prepared statement where
-        there is one (deals/detail_rows.py); a missing deal is the usual 404."""
-        if queryset is None:
-            deal = published_deal_for_page(self.kwargs[self.slug_url_kwarg])
-            if deal is not None:
-                return deal
-        return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from ..cache import cached_for_generation
+from ..detail_rows import published_company_for_page
 from ..filters import (
     CompanyFilterSet,
     MeetingFilterSet,
@@ -28,7 +29,7 @@ from ..models import (
     Source,
 )
 from ..table_rows import deal_tables
-from .base import PAGE_SIZE, PublishedListView, PublishedMixin
+from .base import PAGE_SIZE, PreparedDetailMixin, PublishedListView, PublishedMixin
 from .deals import country_choices
 
 #: A detail page lists at most this many related rows of a kind, so its cost stays fixed.
@@ -69,7 +70,7 @@ def _published_countries() -> tuple[str, ...]:
     return tuple(sorted(set(codes.distinct().order_by())))
 
 
-class CompanyDetailView(PublishedMixin, DetailView):
+class CompanyDetailView(PreparedDetailMixin, PublishedMixin, DetailView):
     """A company: its totals over every deal, its most recent deals in each role (the rest a
     link away, in the deal list filtered by it), and the companies it deals with most.
 
@@ -78,10 +79,9 @@ class CompanyDetailView(PublishedMixin, DetailView):
     """
 
     model = Company
+    queryset_method = "for_detail"
+    read_for_page = staticmethod(published_company_for_page)
     template_name = "deals/company_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
