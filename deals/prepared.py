@@ -1,10 +1,12 @@
 """Statements that PostgreSQL prepares once per connection and then runs by name.
 
 Django plans nothing ahead: every query is compiled from the ORM's tree again, and PostgreSQL
-plans it again. For the two hottest reads, the API's deals written as JSON (deals/api/pg_json.py)
-and the rows of the site's deal tables (deals/table_rows.py), the SQL is fixed but for a few
-parameters, so it is sent once per connection as a named `PREPARE` and each request runs
-`EXECUTE name (...)`: no compiling in Python, no planning in PostgreSQL.
+plans it again. For the hottest reads, the API's deals written as JSON (deals/api/pg_json.py),
+the rows of the site's deal tables (deals/table_rows.py) and the records of the deal and
+company pages (deals/detail_rows.py), the SQL is fixed but for a few parameters, so it is sent
+once per connection as a named `PREPARE` and each request runs `EXECUTE name (...)`: no
+compiling in Python, no planning in PostgreSQL. `Columns` turns a statement's columns back
+into the model instances the ORM would have made.
 
 Only on PostgreSQL, and only with `PREPARED_STATEMENTS` on (the default). A `PREPARE` belongs
 to the server session, so connection poolers in transaction mode (PgBouncer before 1.21 for

@@ -190,8 +190,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # long, and likewise refreshed by any committed edit (deals.cache.cached_for_generation). On
 # whenever the page cache is; 0 turns it off (the tests do, through PAGE_CACHE_SECONDS).
 DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=PAGE_CACHE_SECONDS)
-# On PostgreSQL the API's deals (written as JSON by the database itself) and the rows of the
-# site's deal tables are read by statements prepared once per connection (deals/prepared.py).
+# On PostgreSQL the API's deals (written as JSON by the database itself), the rows of the
+# site's deal tables and the records of the deal and company pages are read by statements
+# prepared once per connection (deals/prepared.py).
 # Turn this off behind a connection pooler that does not keep prepared statements (PgBouncer in
 # transaction mode): docs/deploy.md. (API_SQL_JSON was its name when only the API used it.)
 PREPARED_STATEMENTS = env.bool(
