@@ -291,7 +291,8 @@ def test_a_company_is_the_same_records_either_way(group, both_ways):
     ]
     assert fast.public_project_parties[0].project.capacity_mw == Decimal("103.50")
     assert fast.public_project_parties[0].company is fast
-    assert len(fast.public_sources) == 2 and "Embargoed" not in str(page_records(fast, COMPANY_LISTS))
+    assert len(fast.public_sources) == 2
+    assert "Embargoed" not in str(page_records(fast, COMPANY_LISTS))
 
 
 def test_a_company_alone_is_the_same_either_way(both_ways):

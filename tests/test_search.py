@@ -115,3 +115,19 @@ def test_short_search_works_inside_a_subquery_and_follows_edits():
     models.Deal.objects.filter(pk=deal.pk).update(title="Gyeongju", title_ko="경주")
     assert set(models.Deal.objects.search("경").values_list("slug", flat=True)) == {"renamed"}
     assert not models.Deal.objects.search("울").exists()
+
+
+@postgres_only
+@pytest.mark.django_db
+@pytest.mark.parametrize("index", ["deals_deal_search_trgm", "deals_company_search_trgm"])
+def test_searched_text_keeps_a_thousand_histogram_entries(index):
+    """Migration 0010: with PostgreSQL's default of 100, one histogram entry holding a rare
+    term made the planner expect 1% of the table to match and walk the list's order index
+    (2.9 s for a filtered search at a million deals, against 3.5 ms through this index)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attstattarget FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            " WHERE c.relname = %s AND a.attnum = 1",
+            [index],
+        )
+        assert cursor.fetchone() == (1000,)
