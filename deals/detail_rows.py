@@ -36,11 +36,10 @@ from .models import (
     Meeting,
     Project,
     ProjectParty,
-    Publication,
     Source,
 )
 from .models.deals import DETAIL_FIELDS, EVENT_FIELDS, MEETING_FIELDS, PARTY_FIELDS, SOURCE_FIELDS
-from .prepared import Columns
+from .prepared import Columns, column, published
 
 
 def published_deal_for_page(slug: str) -> Deal | None:
@@ -80,23 +79,16 @@ def _every(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields]
 
 
-PUBLISHED = "'" + Publication.PUBLISHED + "'"
-
-
-def _column(model, name: str) -> str:
-    return model._meta.get_field(name).column
-
-
 def _public_sources(source: Columns, owner_model, owner_alias: str) -> str:
     """The owner's published sources as a JSON array, in Source's order (newest first)."""
     sources = owner_model._meta.get_field("sources")
     return f"""(
-    SELECT json_agg({source.json()} ORDER BY {source.alias}.{_column(Source, "published_on")} DESC,
-                    {source.alias}.{_column(Source, "publisher")}, {source.alias}.id)
+    SELECT json_agg({source.json()} ORDER BY {source.alias}.{column(Source, "published_on")} DESC,
+                    {source.alias}.{column(Source, "publisher")}, {source.alias}.id)
     FROM {sources.remote_field.through._meta.db_table} o
     JOIN {source.table} {source.alias} ON {source.alias}.id = o.{sources.m2m_reverse_name()}
     WHERE o.{sources.m2m_column_name()} = {owner_alias}.id
-      AND {source.alias}.{_column(Source, "publication")} = {PUBLISHED})"""
+      AND {published(source.alias)})"""
 
 
 def _joined(database, owner, owner_name, columns, values, relation, related, related_values):
@@ -126,25 +118,25 @@ class _DealStatement:
         self.meeting = Columns(Meeting, MEETING_FIELDS, "m")
         self.source = Columns(Source, SOURCE_FIELDS, "s")
 
-        col = _column
         # Each list in the order its prefetch in `for_detail()` gives: parties by role, steps
         # by date, meetings as DealMeeting's Meta orders them, sources as Source's does.
         parties = f"""(
     SELECT json_agg(json_build_array({self.party.json()}, {self.company.json()})
-                    ORDER BY p.{col(DealParty, "role")}, p.id)
-    FROM {self.party.table} p JOIN {self.company.table} c ON c.id = p.{col(DealParty, "company")}
-    WHERE p.{col(DealParty, "deal")} = d.id AND c.{col(Company, "publication")} = {PUBLISHED})"""
+                    ORDER BY p.{column(DealParty, "role")}, p.id)
+    FROM {self.party.table} p JOIN {self.company.table} c ON c.id = p.{column(DealParty, "company")}
+    WHERE p.{column(DealParty, "deal")} = d.id AND {published("c")})"""
         events = f"""(
     SELECT json_agg(json_build_array({self.event.json()}, {self.event_source.json_or_null()})
-                    ORDER BY e.{col(DealEvent, "date")}, e.id)
+                    ORDER BY e.{column(DealEvent, "date")}, e.id)
     FROM {self.event.table} e
-    LEFT JOIN {self.event_source.table} es ON es.id = e.{col(DealEvent, "source")}
-    WHERE e.{col(DealEvent, "deal")} = d.id)"""
+    LEFT JOIN {self.event_source.table} es ON es.id = e.{column(DealEvent, "source")}
+    WHERE e.{column(DealEvent, "deal")} = d.id)"""
         links = f"""(
     SELECT json_agg(json_build_array({self.link.json()}, {self.meeting.json()})
-                    ORDER BY m.{col(Meeting, "starts_at")}, l.id)
-    FROM {self.link.table} l JOIN {self.meeting.table} m ON m.id = l.{col(DealMeeting, "meeting")}
-    WHERE l.{col(DealMeeting, "deal")} = d.id AND m.{col(Meeting, "publication")} = {PUBLISHED})"""
+                    ORDER BY m.{column(Meeting, "starts_at")}, l.id)
+    FROM {self.link.table} l
+    JOIN {self.meeting.table} m ON m.id = l.{column(DealMeeting, "meeting")}
+    WHERE l.{column(DealMeeting, "deal")} = d.id AND {published("m")})"""
         self.prepared = prepared.Prepared(
             name="dealtracker_deal_page",
             params=("slug",),
@@ -152,9 +144,9 @@ class _DealStatement:
 SELECT {self.deal.select()}, {self.project.select()}, {self.rate.select()},
        {parties}, {events}, {links}, {_public_sources(self.source, Deal, "d")}
 FROM {self.deal.table} d
-LEFT JOIN {self.project.table} pr ON pr.id = d.{col(Deal, "project")}
-LEFT JOIN {self.rate.table} r ON r.id = d.{col(Deal, "usd_rate")}
-WHERE d.{col(Deal, "slug")} = $1 AND d.{col(Deal, "publication")} = {PUBLISHED}""",
+LEFT JOIN {self.project.table} pr ON pr.id = d.{column(Deal, "project")}
+LEFT JOIN {self.rate.table} r ON r.id = d.{column(Deal, "usd_rate")}
+WHERE d.{column(Deal, "slug")} = $1 AND {published("d")}""",
         )
 
     def load(self, database: str, row: tuple) -> Deal:
@@ -190,21 +182,20 @@ class _CompanyStatement:
         self.project = Columns(Project, _every(Project), "p")
         self.source = Columns(Source, _every(Source), "s")
 
-        col = _column
         # In the orders of `for_detail()`: subsidiaries as Company's Meta orders them,
         # projects by name, sources as Source's Meta does.
         subsidiaries = f"""(
-    SELECT json_agg({self.subsidiary.json()} ORDER BY sub.{col(Company, "name")}, sub.id)
+    SELECT json_agg({self.subsidiary.json()} ORDER BY sub.{column(Company, "name")}, sub.id)
     FROM {self.subsidiary.table} sub
-    WHERE sub.{col(Company, "parent")} = c.id
-      AND sub.{col(Company, "publication")} = {PUBLISHED})"""
+    WHERE sub.{column(Company, "parent")} = c.id
+      AND {published("sub")})"""
         projects = f"""(
     SELECT json_agg(json_build_array({self.party.json()}, {self.project.json()})
-                    ORDER BY p.{col(Project, "name")}, pp.id)
+                    ORDER BY p.{column(Project, "name")}, pp.id)
     FROM {self.party.table} pp
-    JOIN {self.project.table} p ON p.id = pp.{col(ProjectParty, "project")}
-    WHERE pp.{col(ProjectParty, "company")} = c.id
-      AND p.{col(Project, "publication")} = {PUBLISHED})"""
+    JOIN {self.project.table} p ON p.id = pp.{column(ProjectParty, "project")}
+    WHERE pp.{column(ProjectParty, "company")} = c.id
+      AND {published("p")})"""
         self.prepared = prepared.Prepared(
             name="dealtracker_company_page",
             params=("slug",),
@@ -212,8 +203,8 @@ class _CompanyStatement:
 SELECT {self.company.select()}, {self.parent.select()},
        {subsidiaries}, {projects}, {_public_sources(self.source, Company, "c")}
 FROM {self.company.table} c
-LEFT JOIN {self.parent.table} pa ON pa.id = c.{col(Company, "parent")}
-WHERE c.{col(Company, "slug")} = $1 AND c.{col(Company, "publication")} = {PUBLISHED}""",
+LEFT JOIN {self.parent.table} pa ON pa.id = c.{column(Company, "parent")}
+WHERE c.{column(Company, "slug")} = $1 AND {published("c")}""",
         )
 
     def load(self, database: str, row: tuple) -> Company:

@@ -21,6 +21,23 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
+from .models import Publication
+
+
+def literal(text: str) -> str:
+    """`text` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def column(model, name: str) -> str:
+    """The database column of a model's field, for writing SQL from the model."""
+    return model._meta.get_field(name).column
+
+
+def published(alias: str) -> str:
+    """The condition that the record `alias` is published (`PublishedQuerySet.published()`)."""
+    return f"{alias}.publication = {literal(Publication.PUBLISHED)}"
+
 
 @dataclass(frozen=True)
 class Prepared:

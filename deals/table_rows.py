@@ -25,10 +25,10 @@ from collections.abc import Iterable, Sequence
 from django.db import connections, router
 
 from . import prepared
-from .models import Company, Deal, DealParty, ExchangeRate, Publication
+from .models import Company, Deal, DealParty, ExchangeRate
 from .models.base import Bilingual, slug_url
 from .models.deals import TABLE_FIELDS
-from .prepared import Columns
+from .prepared import Columns, column, published
 
 
 class TableCompany(Bilingual):
@@ -101,27 +101,23 @@ class _Statement:
     def __init__(self) -> None:
         self.deal = Columns(Deal, TABLE_FIELDS, "d")
         self.rate = Columns(ExchangeRate, ("date",), "r")
-        party, company = DealParty._meta, Company._meta
-        column = lambda meta, name: meta.get_field(name).column  # noqa: E731
-        published = "'" + Publication.PUBLISHED + "'"
         # The parties `public_parties()` (deals/models/deals.py) gives: a published company in
         # a published deal, by role and then by id.
         parties = f"""(
     SELECT json_agg(json_build_array(
-               p.{column(party, "role")}, c.{column(company, "slug")},
-               c.{column(company, "name")}, c.{column(company, "name_ko")})
-           ORDER BY p.{column(party, "role")}, p.id)
-    FROM {party.db_table} p JOIN {company.db_table} c ON c.id = p.{column(party, "company")}
-    WHERE p.{column(party, "deal")} = d.id
-      AND c.{column(company, "publication")} = {published}
-      AND d.{column(Deal._meta, "publication")} = {published})"""
+               p.{column(DealParty, "role")}, c.{column(Company, "slug")},
+               c.{column(Company, "name")}, c.{column(Company, "name_ko")})
+           ORDER BY p.{column(DealParty, "role")}, p.id)
+    FROM {DealParty._meta.db_table} p
+    JOIN {Company._meta.db_table} c ON c.id = p.{column(DealParty, "company")}
+    WHERE p.{column(DealParty, "deal")} = d.id AND {published("c")} AND {published("d")})"""
         self.prepared = prepared.Prepared(
             name="dealtracker_deal_table",
             params=("ids",),
             sql=f"""PREPARE dealtracker_deal_table (bigint[]) AS
 SELECT {self.deal.select()}, {self.rate.select()}, {parties}
 FROM {self.deal.table} d
-LEFT JOIN {self.rate.table} r ON r.id = d.{column(Deal._meta, "usd_rate")}
+LEFT JOIN {self.rate.table} r ON r.id = d.{column(Deal, "usd_rate")}
 WHERE d.id = ANY($1)""",
         )
 

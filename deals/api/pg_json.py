@@ -47,7 +47,7 @@ from deals.models import (
     Source,
 )
 
-from ..prepared import Prepared, execute
+from ..prepared import Prepared, execute, literal
 from ..prepared import available as prepared_available
 from . import serializers as api
 
@@ -59,11 +59,6 @@ class Unsupported(LookupError):
 
 
 # --- Values as JSON text -----------------------------------------------------------------------
-
-
-def literal(text: str) -> str:
-    """`text` as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def key(name: str) -> str:
