@@ -1,0 +1,110 @@
+"""Django's `translate` and `url` tags, the same output, with what their constant uses give
+worked out once per language rather than on every render.
+
+`{% translate "Deals" %}` and `{% url 'deals:deal_list' %}` give the same text for every reader
+of a language, yet Django looks the message up (through the active language's catalogs) or
+reverses the address (through the URL resolver) each time: about 12 and 25 µs. The base
+template alone holds some thirty of them, the deal list page eighty (docs/performance.md,
+stop 16). Here a tag whose arguments are all literals keeps its result on the node, by
+everything the result depends on: the active language, and for an address the script prefix,
+the URL configuration and the current application namespace; and whether the template
+autoescapes. A tag with a variable, a filter, `noop` or a `context` is Django's own, unchanged.
+
+Load it after `i18n` so that these names win: `{% load i18n constant_tags %}`.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.template.base import Variable
+from django.template.defaulttags import URLNode
+from django.template.defaulttags import url as django_url
+from django.templatetags.i18n import TranslateNode
+from django.templatetags.i18n import do_translate as django_translate
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language
+
+register = template.Library()
+
+#: Past this many results a node forgets them all (a handful of languages, prefixes and
+#: URL configurations in practice; the key holds nothing a client chooses).
+KEPT = 64
+
+
+class KeptResult:
+    """A node's output kept by `key(context)`; the node's own `render` works it out once."""
+
+    results: dict[tuple, str]
+
+    def key(self, context) -> tuple:
+        raise NotImplementedError
+
+    def render(self, context):
+        key = self.key(context)
+        value = self.results.get(key)
+        if value is None:
+            output = super().render(context)
+            value = context[self.asvar] if self.asvar else output
+            if len(self.results) >= KEPT:
+                self.results.clear()
+            self.results[key] = value
+        if self.asvar:
+            context[self.asvar] = value
+            return ""
+        return value
+
+
+class ConstantTranslateNode(KeptResult, TranslateNode):
+    """`{% translate "literal" %}` (with or without `as name`), kept per language."""
+
+    def __init__(self, node: TranslateNode) -> None:
+        super().__init__(node.filter_expression, node.noop, node.asvar, node.message_context)
+        self.results = {}
+
+    def key(self, context) -> tuple:
+        return get_language(), context.autoescape
+
+
+class ConstantURLNode(KeptResult, URLNode):
+    """`{% url 'name' 'literal' ... %}` (with or without `as name`), kept per language, script
+    prefix, URL configuration and current application."""
+
+    def __init__(self, node: URLNode) -> None:
+        super().__init__(node.view_name, node.args, node.kwargs, node.asvar)
+        self.results = {}
+
+    def key(self, context) -> tuple:
+        request = getattr(context, "request", None)
+        current_app = getattr(request, "current_app", None)
+        if current_app is None:
+            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        return (get_language(), get_script_prefix(), get_urlconf(), current_app,
+                context.autoescape)
+
+
+def is_literal(expression) -> bool:
+    """Whether a compiled filter expression is a bare literal: no variable, no filter."""
+    var = expression.var
+    return (
+        not expression.filters
+        and (not isinstance(var, Variable) or var.literal is not None)
+    )
+
+
+@register.tag("translate")
+@register.tag("trans")
+def do_translate(parser, token):
+    node = django_translate(parser, token)
+    if node.noop or node.message_context is not None or not is_literal(node.filter_expression):
+        return node
+    return ConstantTranslateNode(node)
+
+
+@register.tag
+def url(parser, token):
+    node = django_url(parser, token)
+    if not is_literal(node.view_name) or not all(map(is_literal, node.args)) or not all(
+        map(is_literal, node.kwargs.values())
+    ):
+        return node
+    return ConstantURLNode(node)
