@@ -270,3 +270,42 @@ def test_html_format_gives_format_htmls_html():
                     made = html_format(template_text, first, second, first)
                     assert made == format_html(template_text, first, second, first)
                     assert type(made).__name__ == "SafeString"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/ko/",
+        "/deals/",
+        "/ko/deals/?q=%EC%82%BC%EC%84%B1&status=signed&status=announced",
+        "/deals/?q=삼성 전자&page=2",
+        "/deals/nvidia-samsung/?utm_source=x",
+        "/ko/companies/co_1/",
+        "/deals/no-such-deal/",
+        "/nothing-here/",
+        "/ko/nothing-here/?q=1",
+        "/deals/%ED%95%9C%EA%B8%80/",
+    ],
+)
+def test_translated_url_gives_what_djangos_translate_url_gives(rf, path):
+    """The switcher's links come from the request's own view and arguments, reversed once
+    per language; each must be the address Django's `translate_url` finds for the path (or
+    the other language's home page where it finds none)."""
+    from django.urls import Resolver404, resolve, translate_url
+    from django.utils.encoding import iri_to_uri
+
+    from deals.templatetags.deals_tags import translated_url
+
+    request = rf.get(iri_to_uri(path))
+    language = "ko" if path.startswith("/ko/") else "en"
+    with translation.override(language):
+        try:
+            request.resolver_match = resolve(request.path_info)
+        except Resolver404:
+            request.resolver_match = None
+        for other in ("en", "ko"):
+            expected = translate_url(request.get_full_path(), other)
+            if expected == request.get_full_path() and other != language:
+                expected = "/" if other == "en" else f"/{other}/"
+            assert translated_url({"request": request}, other) == expected, other

@@ -15,7 +15,7 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import connections, models, router
 from django.db.models import Expression, F, Func, Q
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 validate_http_url = URLValidator(
@@ -156,7 +156,8 @@ _SLOT = "0slug0"
 
 @functools.lru_cache(maxsize=512)
 def _slug_url_template(viewname: str, language, prefix: str, urlconf, root: str) -> str:
-    return reverse(viewname, kwargs={"slug": _SLOT}, urlconf=urlconf)
+    with override(language):
+        return reverse(viewname, kwargs={"slug": _SLOT}, urlconf=urlconf)
 
 
 def slug_url(viewname: str, slug: str) -> str:
@@ -167,16 +168,19 @@ def slug_url(viewname: str, slug: str) -> str:
     return slug_urls(viewname)(slug)
 
 
-def slug_urls(viewname: str):
+def slug_urls(viewname: str, language: str | None = None):
     """`slug_url` for many records of one view: the language, prefix and address pattern are
-    looked up once (each a context-local read) rather than once per record."""
+    looked up once (each a context-local read) rather than once per record. In `language`
+    when given (the language switcher's links), else the active one."""
+    language = language or get_language()
     template = _slug_url_template(
-        viewname, get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
+        viewname, language, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
     )
 
     def url(slug: str) -> str:
         if not SLUG.fullmatch(slug or ""):
-            return reverse(viewname, kwargs={"slug": slug})
+            with override(language):
+                return reverse(viewname, kwargs={"slug": slug})
         return template.replace(_SLOT, slug, 1)
 
     return url

@@ -7,12 +7,14 @@ import functools
 import html
 
 from django import template
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.urls import translate_url as django_translate_url
+from django.utils.encoding import iri_to_uri
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, override
 
 from .. import formatting
-from ..models.base import reads_korean, slug_urls
+from ..models.base import SLUG, reads_korean, slug_urls
 
 register = template.Library()
 
@@ -327,10 +329,41 @@ def translated_url(context, language: str) -> str:
     """This page's address in another language, query string kept, for the switcher.
 
     Falls back to that language's home page where the page cannot be translated (a 404).
+    The page's view and arguments are the request's own (`resolver_match`), and its address
+    in `language` is reversed once per view, language and script prefix (a slug is put in
+    the kept address, as `slug_urls` does): Django's `translate_url` resolved the path and
+    reversed it again for each of the two links on every page.
     """
     request = context.get("request")
     if request is None:
         return "/" if language == "en" else f"/{language}/"
+    match = getattr(request, "resolver_match", None)
+    address = None
+    if match is not None and not match.args:
+        slug = match.kwargs.get("slug")
+        try:
+            if not match.kwargs:
+                address = _address_in(language, match.view_name, get_script_prefix(),
+                                      get_urlconf())
+            elif set(match.kwargs) == {"slug"} and isinstance(slug, str) and SLUG.fullmatch(slug):
+                address = slug_urls(match.view_name, language)(slug)
+        except NoReverseMatch:
+            address = None
+    if address is None:
+        return _translate_path(request, language)
+    query = request.META.get("QUERY_STRING", "")
+    return f"{address}?{iri_to_uri(query)}" if query else address
+
+
+@functools.lru_cache(maxsize=512)
+def _address_in(language: str, view_name: str, prefix: str, urlconf) -> str:
+    """The address of a view without arguments in `language` (the prefix and URL
+    configuration are part of the key: `reverse` reads them)."""
+    with override(language):
+        return reverse(view_name, urlconf=urlconf)
+
+
+def _translate_path(request, language: str) -> str:
     url = request.get_full_path()
     translated = django_translate_url(url, language)
     if translated == url and language != get_language():
