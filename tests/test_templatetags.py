@@ -309,3 +309,67 @@ def test_translated_url_gives_what_djangos_translate_url_gives(rf, path):
             if expected == request.get_full_path() and other != language:
                 expected = "/" if other == "en" else f"/{other}/"
             assert translated_url({"request": request}, other) == expected, other
+
+
+def choice_fields():
+    from django.apps import apps
+
+    for model in apps.get_app_config("deals").get_models():
+        for field in model._meta.concrete_fields:
+            if field.choices and not field.name.startswith("history_"):
+                yield model, field
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_label_gives_get_display_for_every_choice_of_every_model(language):
+    from deals.templatetags.deals_tags import label
+
+    fields = list(choice_fields())
+    assert len(fields) > 10
+    with translation.override(language):
+        for model, field in fields:
+            record = model()
+            values = [value for value, _label in field.flatchoices]
+            for value in [*values, "no-such-choice", ""]:
+                setattr(record, field.attname, value)
+                expected = getattr(record, f"get_{field.name}_display")()
+                assert label(record, field.name) == expected, (model, field.name, value)
+        if language == "ko":
+            assert label(models.Deal(status="signed"), "status") == "서명"
+
+
+def test_label_of_a_table_row_uses_its_own_method():
+    from deals.templatetags.deals_tags import label
+
+    class Row:
+        def get_status_display(self):
+            return "서명"
+
+    assert label(Row(), "status") == "서명"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.date(2025, 10, 29),
+        dt.date(1, 1, 1),
+        dt.datetime(2025, 10, 29, 23, 30, tzinfo=dt.UTC),  # already the 30th in Seoul
+        dt.datetime(2025, 10, 29, 14, 59, tzinfo=dt.UTC),
+        dt.datetime(2025, 10, 29, 15, 0, tzinfo=dt.UTC),
+        dt.datetime(2025, 10, 29, 23, 30),  # naive
+        None,
+        "",
+        "2025-10-29",
+    ],
+)
+def test_isodate_gives_what_the_date_filter_gives(value):
+    """In a template, as the pages use it: there an aware date-time reaches `date` already in
+    the current time zone."""
+    from django.utils import timezone
+
+    ours = Template("{% load deals_tags %}{{ value|isodate }}")
+    djangos = Template("{{ value|date:'Y-m-d' }}")
+    for zone in ("Asia/Seoul", "UTC", "America/Los_Angeles"):
+        with timezone.override(zone):
+            context = Context({"value": value})
+            assert ours.render(context) == djangos.render(context), zone
