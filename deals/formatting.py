@@ -12,6 +12,7 @@ gettext, so they live in the Korean catalog with everything else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -56,6 +57,15 @@ EN_UNIT = {
 def _lang(lang: str | None) -> str:
     lang = lang or translation.get_language() or "en"
     return "ko" if lang.startswith("ko") else "en"
+
+
+def _speaking(lang: str):
+    """`translation.override(lang)`, or nothing to do when `lang` is already the active
+    language (activating one costs more than the gettext it is for; a table of deals formats
+    a hundred figures)."""
+    if translation.get_language() == lang:
+        return contextlib.nullcontext()
+    return translation.override(lang)
 
 
 def _dec(value) -> Decimal:
@@ -140,7 +150,7 @@ def qualify(text: str, qualifier: str | None, lang: str | None = None) -> str:
     """Put a figure in the words of its certainty: "up to 50,000 GPUs", "최대 30억 달러"."""
     if not text or not qualifier or qualifier == "exact":
         return text
-    with translation.override(_lang(lang)):
+    with _speaking(_lang(lang)):
         if qualifier == "about":
             return pgettext("figure", "about %(figure)s") % {"figure": text}
         if qualifier == "up_to":
@@ -223,7 +233,7 @@ def format_value(*, amount, currency: str, disclosure: str, qualifier: str | Non
     significant digits, since a converted figure is never exact.
     """
     lang = _lang(lang)
-    with translation.override(lang):
+    with _speaking(lang):
         if disclosure == "undisclosed" or amount is None:
             return _("value undisclosed")
         text = qualify(format_money(amount, currency, lang), qualifier, lang)

@@ -97,6 +97,17 @@ def test_deal_rows_match_the_template_loop_they_replace(varied_deals, language):
     assert "Draft &lt;Co&gt;" not in got  # an unpublished party stays hidden
 
 
+def test_deal_rows_escape_a_heading_once(varied_deals, monkeypatch):
+    # A translated heading with markup in it is escaped as the template loop escaped it:
+    # once (the labels were escaped again as each row was written).
+    from deals.templatetags import deals_tags
+
+    monkeypatch.setattr(deals_tags, "gettext", lambda text: f"{text} & <b>")
+    got = deal_rows(varied_deals)
+    assert 'data-label="Deal &amp; &lt;b&gt;"' in got
+    assert "&amp;amp;" not in got and "&amp;lt;" not in got
+
+
 # The loop the graph page's network table had before `network_rows`.
 REFERENCE_NETWORK_ROWS = Template(
     """{% load i18n deals_tags %}

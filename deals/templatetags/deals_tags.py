@@ -180,6 +180,7 @@ class _RowContext:
     def __init__(self, model, labels):
         self.labels = labels
         self.korean = reads_korean()
+        self.lang = "ko" if self.korean else "en"
         self.statuses = choice_labels(model, "status", get_language() or "")
         self.deal_url = slug_urls("deals:deal_detail")
         self.company_url = slug_urls("deals:company_detail")
@@ -203,10 +204,15 @@ class _RowContext:
             deal_label, self.deal_url(deal.slug), deal.localized("title", korean), product,
             supplier, self.company_links(deal.public_parties, "supplier"),
             buyer, self.company_links(deal.public_parties, "buyer"),
-            quantity_label, quantity(deal) or "—",
-            value, value_of(deal),
+            quantity_label, self.quantity(deal) or "—",
+            value, formatting.deal_value(deal, lang=self.lang),
             status, badge,
-            announced, fdate(deal.announced_on) or "—",
+            announced, formatting.format_date(deal.announced_on, "day", self.lang) or "—",
+        )
+
+    def quantity(self, deal) -> str:
+        return formatting.format_quantity(
+            deal.quantity, deal.quantity_unit, deal.quantity_qualifier, self.lang
         )
 
     def status_badge(self, deal) -> str:
@@ -232,7 +238,7 @@ class _RowContext:
         link = html_format('<a href="{}">{}</a>', self.deal_url(deal.slug),
                            deal.localized("title", korean))
         badge = self.status_badge(deal)
-        amount = quantity(deal) or "—"
+        amount = self.quantity(deal) or "—"
         return [
             html_format(
                 "<tr>"
@@ -265,7 +271,7 @@ def network_rows(deals) -> SafeString:
 def _table_rows(deals, headings: tuple[str, ...], render) -> list[str]:
     """`render(shared, deal)`'s rows for each deal, with what the rows share (the translated
     `headings` as cell labels, the language, the address patterns) made once."""
-    labels = [html_escape(gettext(text)) for text in headings]
+    labels = [SafeString(html_escape(gettext(text))) for text in headings]
     rows = []
     shared = None
     for deal in deals:
