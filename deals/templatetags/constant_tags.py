@@ -32,12 +32,10 @@ KEPT = 64
 
 
 class KeptResult:
-    """A node's output kept by `key(context)`; the node's own `render` works it out once."""
+    """A node's output kept by `key(context)`, which each node class below defines (what its
+    output depends on); the node's own `render` works it out once per key."""
 
     results: dict[tuple, str]
-
-    def key(self, context) -> tuple:
-        raise NotImplementedError
 
     def render(self, context):
         key = self.key(context)
