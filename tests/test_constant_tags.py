@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.template.defaulttags import URLNode
 from django.templatetags.i18n import TranslateNode
-from django.urls import set_script_prefix
+from django.urls import include, path, set_script_prefix
 from django.utils import translation
 
 from deals.templatetags.constant_tags import ConstantTranslateNode, ConstantURLNode
@@ -110,8 +110,8 @@ def test_every_public_template_with_these_tags_loads_them_after_djangos():
     root = Path(settings.BASE_DIR) / "templates"
     templates = [root / "base.html", root / "404.html", *sorted((root / "deals").glob("*.html"))]
     missing = []
-    for path in templates:
-        text = path.read_text(encoding="utf-8")
+    for template in templates:
+        text = template.read_text(encoding="utf-8")
         if not re.search(r"{%\s*(translate|trans|url)\s", text):
             continue
         load = re.search(r"{%\s*load\s+([^%]*)%}", text)
@@ -119,6 +119,25 @@ def test_every_public_template_with_these_tags_loads_them_after_djangos():
         if "constant_tags" not in libraries or (
             "i18n" in libraries and libraries.index("i18n") > libraries.index("constant_tags")
         ):
-            missing.append(path.name)
+            missing.append(template.name)
     assert len(templates) > 20
     assert missing == []
+
+
+# Another URL configuration, for the test below: the public pages one level down.
+urlpatterns = [path("elsewhere/", include("deals.urls"))]
+
+
+def test_an_address_follows_the_root_url_configuration(settings):
+    """`override_settings(ROOT_URLCONF=...)` clears Django's own URL caches; a kept address
+    (here and in `deals.models.base.view_url`, which the switcher uses) is kept per root too."""
+    from deals.models.base import slug_urls, view_url
+
+    template = Template("{% load i18n constant_tags %}{% url 'deals:deal_list' %}")
+    with translation.override("en"):
+        assert template.render(Context()) == "/deals/"
+        assert view_url("deals:company_list") == "/companies/"
+        settings.ROOT_URLCONF = __name__
+        assert template.render(Context()) == "/elsewhere/deals/"
+        assert view_url("deals:company_list") == "/elsewhere/companies/"
+        assert slug_urls("deals:deal_detail")("x") == "/elsewhere/deals/x/"

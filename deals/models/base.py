@@ -155,9 +155,23 @@ _SLOT = "0slug0"
 
 
 @functools.lru_cache(maxsize=512)
-def _slug_url_template(viewname: str, language, prefix: str, urlconf, root: str) -> str:
+def _reversed(viewname: str, slugged: bool, language, prefix: str, urlconf, root: str) -> str:
+    """`viewname`'s address in `language` (with `_SLOT` for the slug, if `slugged`). Kept by
+    everything `reverse` reads: the language, script prefix, URL configuration (the
+    thread's, or else the settings' root)."""
     with override(language):
-        return reverse(viewname, kwargs={"slug": _SLOT}, urlconf=urlconf)
+        return reverse(viewname, kwargs={"slug": _SLOT} if slugged else None, urlconf=urlconf)
+
+
+def _address(viewname: str, slugged: bool, language: str | None) -> str:
+    return _reversed(viewname, slugged, language or get_language(), get_script_prefix(),
+                     get_urlconf(), settings.ROOT_URLCONF)
+
+
+def view_url(viewname: str, language: str | None = None) -> str:
+    """`reverse(viewname)` of a view without arguments, reversed once per language (`language`
+    when given, else the active one) and script prefix."""
+    return _address(viewname, False, language)
 
 
 def slug_url(viewname: str, slug: str) -> str:
@@ -173,9 +187,7 @@ def slug_urls(viewname: str, language: str | None = None):
     looked up once (each a context-local read) rather than once per record. In `language`
     when given (the language switcher's links), else the active one."""
     language = language or get_language()
-    template = _slug_url_template(
-        viewname, language, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
-    )
+    template = _address(viewname, True, language)
 
     def url(slug: str) -> str:
         if not SLUG.fullmatch(slug or ""):

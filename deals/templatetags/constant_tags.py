@@ -7,8 +7,9 @@ reverses the address (through the URL resolver) each time: about 12 and 25 µs. 
 template alone holds some thirty of them, the deal list page eighty (docs/performance.md,
 stop 16). Here a tag whose arguments are all literals keeps its result on the node, by
 everything the result depends on: the active language, and for an address the script prefix,
-the URL configuration and the current application namespace; and whether the template
-autoescapes. A tag with a variable, a filter, `noop` or a `context` is Django's own, unchanged.
+the URL configuration (the thread's or the settings' root) and the current application
+namespace; and whether the template autoescapes. A tag with a variable, a filter, `noop` or
+a `context` is Django's own, unchanged.
 
 Load it after `i18n` so that these names win: `{% load i18n constant_tags %}`.
 """
@@ -16,6 +17,7 @@ Load it after `i18n` so that these names win: `{% load i18n constant_tags %}`.
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.template.base import Variable
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
@@ -76,8 +78,8 @@ class ConstantURLNode(KeptResult, URLNode):
         current_app = getattr(request, "current_app", None)
         if current_app is None:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        return (get_language(), get_script_prefix(), get_urlconf(), current_app,
-                context.autoescape)
+        return (get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF,
+                current_app, context.autoescape)
 
 
 def is_literal(expression) -> bool:

@@ -8,15 +8,15 @@ import functools
 import html
 
 from django import template
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch
 from django.urls import translate_url as django_translate_url
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext, override
+from django.utils.translation import get_language, gettext
 
 from .. import formatting
-from ..models.base import SLUG, reads_korean, slug_urls
+from ..models.base import SLUG, reads_korean, slug_urls, view_url
 
 register = template.Library()
 
@@ -377,8 +377,7 @@ def translated_url(context, language: str) -> str:
         slug = match.kwargs.get("slug")
         try:
             if not match.kwargs:
-                address = _address_in(language, match.view_name, get_script_prefix(),
-                                      get_urlconf())
+                address = view_url(match.view_name, language)
             elif set(match.kwargs) == {"slug"} and isinstance(slug, str) and SLUG.fullmatch(slug):
                 address = slug_urls(match.view_name, language)(slug)
         except NoReverseMatch:
@@ -387,14 +386,6 @@ def translated_url(context, language: str) -> str:
         return _translate_path(request, language)
     query = request.META.get("QUERY_STRING", "")
     return f"{address}?{iri_to_uri(query)}" if query else address
-
-
-@functools.lru_cache(maxsize=512)
-def _address_in(language: str, view_name: str, prefix: str, urlconf) -> str:
-    """The address of a view without arguments in `language` (the prefix and URL
-    configuration are part of the key: `reverse` reads them)."""
-    with override(language):
-        return reverse(view_name, urlconf=urlconf)
 
 
 def _translate_path(request, language: str) -> str:
