@@ -325,6 +325,10 @@ def measure(name: str, url: str, args, phase: str, cpu=None, workers=None) -> di
             if workers:
                 row["worker_cpu_s"] = [round(spent.get(pid, 0) - before.get(pid, 0), 2)
                                        for pid in workers()]
+                # Which side a request's cost is on: the app (gunicorn workers) or PostgreSQL.
+                app = sum(spent.get(pid, 0) - before.get(pid, 0) for pid in workers())
+                row["app_cpu_ms"] = round(app * 1000 / row["requests"], 2)
+                row["db_cpu_ms"] = round((total - app) * 1000 / row["requests"], 2)
         row["load_after"] = load_average()
         split = row.get("worker_cpu_s") or []
         uneven = len(split) > 1 and min(split) < UNEVEN * max(split)
@@ -513,7 +517,8 @@ def print_row(row: dict) -> None:
     queries = row["queries"] if row["queries"] is not None else "-"
     print(f"  {row['phase']:9} {row['name'][:34]:34} {row['status']} "
           f"{row['rps']:9.1f} req/s  p50 {row['p50_ms'] or 0:7.1f} ms  "
-          f"p99 {row['p99_ms'] or 0:7.1f} ms  cpu {row.get('cpu_ms') or 0:6.2f} ms  "
+          f"p99 {row['p99_ms'] or 0:7.1f} ms  cpu {row.get('cpu_ms') or 0:6.2f} ms "
+          f"(app {row.get('app_cpu_ms') or 0:.2f}, db {row.get('db_cpu_ms') or 0:.2f})  "
           f"{queries:>3} q  "
           f"{row['bytes']:8} B {row['cache']:4} load {row.get('load_after', '-')}"
           f"{uneven_note(row)}", flush=True)
