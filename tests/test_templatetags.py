@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.paginator import Paginator
 from django.template import Context, Template
 from django.test.html import parse_html
 from django.utils import translation
@@ -21,6 +22,7 @@ from deals.templatetags.deals_tags import (
     network_rows,
     options,
 )
+from deals.views.base import KeysetPage
 from tests.factories import (
     CompanyFactory,
     DealPartyFactory,
@@ -384,3 +386,137 @@ def test_isodate_gives_what_the_date_filter_gives(value):
         with timezone.override(zone):
             context = Context({"value": value})
             assert ours.render(context) == djangos.render(context), zone
+
+
+# --- pagination -------------------------------------------------------------------------------
+
+# `_pagination.html` as it was before the `pagination` tag: the reference the tag must match.
+REFERENCE_PAGINATION = Template(
+    """{% load i18n %}{% if is_paginated %}
+<nav class="pagination" aria-label="{% translate "Pages" %}">
+  <ul>
+  {% if page_obj.number is None %}
+    <li><a href="?{{ filter_query }}">« {% translate "First page" %}</a></li>
+    {% if page_obj.previous_cursor %}
+    <li><a rel="prev" href="?{% if filter_query %}{{ filter_query }}&amp;{% endif %}cursor={{ page_obj.previous_cursor|urlencode }}">← {% translate "Previous" %}</a></li>
+    {% endif %}
+    {% if page_obj.next_cursor %}
+    <li><a rel="next" href="?{% if filter_query %}{{ filter_query }}&amp;{% endif %}cursor={{ page_obj.next_cursor|urlencode }}">{% translate "Next" %} →</a></li>
+    {% endif %}
+  {% else %}
+    {% if page_obj.has_previous %}
+    <li><a rel="prev" href="?{% if filter_query %}{{ filter_query }}&amp;{% endif %}page={{ page_obj.previous_page_number }}">← {% translate "Previous" %}</a></li>
+    {% endif %}
+    {% for number in page_obj.paginator.get_elided_page_range %}
+      {% if number == page_obj.number %}
+      <li><span aria-current="page">{{ number }}</span></li>
+      {% elif number == page_obj.paginator.ELLIPSIS %}
+      <li><span>…</span></li>
+      {% else %}
+      <li><a href="?{% if filter_query %}{{ filter_query }}&amp;{% endif %}page={{ number }}">{{ number }}</a></li>
+      {% endif %}
+    {% endfor %}
+    {% if page_obj.has_next %}
+    <li><a rel="next" href="?{% if filter_query %}{{ filter_query }}&amp;{% endif %}page={{ page_obj.next_page_number }}">{% translate "Next" %} →</a></li>
+    {% elif page_obj.next_cursor %}
+    <li><a rel="next" href="?{% if filter_query %}{{ filter_query }}&amp;{% endif %}cursor={{ page_obj.next_cursor|urlencode }}">{% translate "Next" %} →</a></li>
+    {% endif %}
+  {% endif %}
+  </ul>
+  {% if page_obj.paginator.is_capped and page_obj.number and not page_obj.next_cursor %}<p class="note">{% blocktranslate with cap=page_obj.paginator.cap %}Showing the first {{ cap }} results; narrow the filters to see the rest.{% endblocktranslate %}</p>{% endif %}
+</nav>
+{% endif %}"""
+)
+PAGINATION = Template("{% load deals_tags %}{% pagination %}")
+
+
+class CountedPaginator(Paginator):
+    """CappedPaginator's figures without its query: `cap` rows at most are counted."""
+
+    cap = 1000
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count >= self.cap
+
+
+def numbered(rows: int, number: int, next_cursor=None):
+    page = CountedPaginator(range(rows), 25).page(number)
+    page.next_cursor = next_cursor
+    return page
+
+
+# Cursors as keyset.encode writes them (URL-safe base64 with padding), and an ugly one.
+CURSOR = "eyJwIjpbZmFsc2UsIjIwMTctMDEtMjciLDg0OTg0XSwiYiI6MH0="
+UGLY_CURSOR = 'a+b/c=d&e"<f>삼성'
+# The pages where the template and the tag agree: the template asked for the page range around
+# page 1 whatever the page (`get_elided_page_range` without the number), so on page 20 of 40 it
+# offered 1 2 3 4 … 39 40 and no link near the reader's page. See the test after this one.
+PAGES = {
+    "first of two": numbered(30, 1),
+    "last of two": numbered(30, 2),
+    "first of many": numbered(1000, 1),
+    "by cursor, both ways": KeysetPage([], None, next_cursor=CURSOR, previous_cursor=UGLY_CURSOR),
+    "by cursor, at the end": KeysetPage([], None, next_cursor=None, previous_cursor=CURSOR),
+    "by cursor, nothing either way": KeysetPage([], None, next_cursor=None, previous_cursor=None),
+}
+QUERIES = ["", "supplier=nvidia", "q=%EC%82%BC%EC%84%B1&status=signed&status=mou",
+           'q=<b>"&x=\'삼성\'']
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("which", list(PAGES))
+def test_pagination_matches_the_template_it_replaces(which, query, language):
+    page = PAGES[which]
+    if page.paginator is None:
+        page.paginator = CountedPaginator(range(1000), 25)
+    values = {"is_paginated": True, "page_obj": page, "filter_query": query}
+    with translation.override(language):
+        expected = REFERENCE_PAGINATION.render(Context(values))
+        got = PAGINATION.render(Context(values))
+    _same_html(got, expected)
+    assert "<script" not in got and "<b>" not in got
+
+
+def test_pagination_of_one_page_is_nothing():
+    page = numbered(10, 1)
+    values = {"is_paginated": False, "page_obj": page, "filter_query": "q=x"}
+    assert PAGINATION.render(Context(values)) == ""
+    assert PAGINATION.render(Context({})) == ""
+
+
+def test_pagination_speaks_korean_and_escapes_the_query():
+    values = {"is_paginated": True, "page_obj": numbered(1000, 40), "filter_query": 'q="<x>"'}
+    with translation.override("ko"):
+        got = PAGINATION.render(Context(values))
+    assert "이전" in got and "처음 1000건만 보여 줍니다" in got
+    assert 'href="?q=&quot;&lt;x&gt;&quot;&amp;page=39"' in got
+
+
+def page_links(html: str) -> list[str]:
+    """The page numbers offered, the reader's own in brackets, gaps as …."""
+    import re
+
+    found = re.findall(r'<span aria-current="page">(\d+)</span>|>(\d+|…)</(?:a|span)>', html)
+    return [f"[{current}]" if current else other for current, other in found]
+
+
+def test_pagination_offers_the_pages_around_the_readers_page():
+    values = {"is_paginated": True, "page_obj": numbered(1000, 20), "filter_query": "kind=order"}
+    got = PAGINATION.render(Context(values))
+    assert page_links(got) == ["1", "2", "…", "17", "18", "19", "[20]", "21", "22", "23", "…",
+                               "39", "40"]
+    assert 'rel="prev" href="?kind=order&amp;page=19"' in got
+    assert 'rel="next" href="?kind=order&amp;page=21"' in got
+
+
+def test_the_last_numbered_page_goes_on_by_cursor():
+    values = {"is_paginated": True, "page_obj": numbered(1000, 40, next_cursor=CURSOR),
+              "filter_query": ""}
+    got = PAGINATION.render(Context(values))
+    assert page_links(got) == ["1", "2", "…", "37", "38", "39", "[40]"]
+    assert f'rel="next" href="?cursor={CURSOR.replace("=", "%3D")}"' in got
+    assert "Showing the first" not in got  # the list goes on
+    values["page_obj"] = numbered(1000, 40)
+    assert "Showing the first 1000 results" in PAGINATION.render(Context(values))

@@ -348,6 +348,8 @@ def test_pagination_keeps_filters_and_page_in_the_url(client, story):
     assert "?supplier=nvidia&amp;page=2" in text(response)
     response = client.get(url("deals:deal_list") + "?supplier=nvidia&page=2")
     assert len(response.context["page_obj"].object_list) == 6
+    assert '<span aria-current="page">2</span>' in text(response)
+    assert 'rel="prev" href="?supplier=nvidia&amp;page=1"' in text(response)
 
 
 def test_meeting_and_project_lists_filter(client, story):
