@@ -6,6 +6,7 @@ loops (filter options, deal table rows) must give the same HTML the loops gave, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -496,8 +497,6 @@ def test_pagination_speaks_korean_and_escapes_the_query():
 
 def page_links(html: str) -> list[str]:
     """The page numbers offered, the reader's own in brackets, gaps as …."""
-    import re
-
     found = re.findall(r'<span aria-current="page">(\d+)</span>|>(\d+|…)</(?:a|span)>', html)
     return [f"[{current}]" if current else other for current, other in found]
 
