@@ -196,13 +196,38 @@ def copied_filter(original: filters.Filter) -> filters.Filter:
     return copied
 
 
+class SharedFields(dict):
+    """A filter form's `base_fields`, which Django deep copies into each form instance so that
+    an instance may change its fields. The filter forms never do (they only validate the query
+    string; the pages read the values, not the widgets), so each instance gets its own dict
+    of the same field objects: the deep copy of every field, widget and choice list was 0.4 ms
+    of each list page and API list."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class SortedFilterSet(filters.FilterSet):
-    """Applies the `ordering` filter's default when the reader chose none, and copies its
-    filters for each instance the cheap way (`CopiedFilters`)."""
+    """Applies the `ordering` filter's default when the reader chose none, copies its filters
+    for each instance the cheap way (`CopiedFilters`), and makes its form class once.
+
+    django-filter builds a form class for every FilterSet instance (a new class, each field
+    built again from its filter): 0.3 ms a request. The filters here build the same fields for
+    every request (fixed choices, lazily translated labels and messages), so the class is
+    made once per FilterSet class and its instances share their fields (`SharedFields`). A
+    FilterSet whose filters changed per request would have to override `get_form_class`."""
 
     @classmethod
     def get_filters(cls):
         return CopiedFilters(super().get_filters())
+
+    def get_form_class(self):
+        kept = type(self).__dict__.get("_kept_form_class")
+        if kept is None:
+            kept = super().get_form_class()
+            kept.base_fields = SharedFields(kept.base_fields)
+            type(self)._kept_form_class = kept
+        return kept
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -1,10 +1,19 @@
 """deals/filters.py: each FilterSet instance gets its own filters, copied the cheap way
-(`CopiedFilters`), and nothing one request's filters hold leaks into another's."""
+(`CopiedFilters`), its form from a class made once (`SharedFields`), and nothing one
+request's filters or form hold leaks into another's."""
 
 import pytest
 from django.test import RequestFactory
+from django.utils import translation
 
-from deals.filters import CompanyFilterSet, CopiedFilters, DealFilterSet, SortFilter
+from deals.filters import (
+    CompanyFilterSet,
+    CopiedFilters,
+    DealFilterSet,
+    MeetingFilterSet,
+    SharedFields,
+    SortFilter,
+)
 from deals.models import Deal, DealStatus
 from tests import factories
 
@@ -50,3 +59,41 @@ def test_filters_made_one_after_another_filter_by_their_own_request():
     assert list(by_status.qs) == [signed]  # still its own after the others ran
     bad = made({"ordering": "<script>", "announced_after": "2025-13-45"})
     assert "announced_after" in bad.errors and set(bad.qs) == {signed, rumored}
+
+
+@pytest.mark.parametrize("filterset_class", [DealFilterSet, CompanyFilterSet, MeetingFilterSet])
+def test_forms_share_one_class_and_its_fields_but_not_their_state(filterset_class):
+    queryset = filterset_class._meta.model.objects.all()
+    first = filterset_class(data={"q": "삼성", "ordering": "<bad>"}, queryset=queryset)
+    second = filterset_class(data={"q": "엔비디아"}, queryset=queryset)
+    assert type(first.form) is type(second.form)
+    assert isinstance(type(first.form).base_fields, SharedFields)
+    assert first.form.fields is not second.form.fields
+    assert all(first.form.fields[name] is second.form.fields[name] for name in first.form.fields)
+    assert set(first.form.fields) == set(filterset_class.base_filters)
+    assert not first.is_valid() and second.is_valid()
+    assert "ordering" in first.errors and not second.errors
+    assert first.form.cleaned_data["q"] == "삼성" and second.form.cleaned_data["q"] == "엔비디아"
+    # A field dropped from one form is still in the next.
+    del first.form.fields["q"]
+    assert "q" in filterset_class(data={}, queryset=queryset).form.fields
+
+
+def test_shared_filter_fields_speak_each_requests_language():
+    with translation.override("ko"):
+        korean = made({"announced_after": "2025-13-45", "status": "없는상태"})
+        assert not korean.is_valid()
+        korean_errors = {name: list(errors) for name, errors in korean.errors.items()}
+    with translation.override("en"):
+        english = made({"announced_after": "2025-13-45", "status": "없는상태"})
+        assert not english.is_valid()
+        english_errors = {name: list(errors) for name, errors in english.errors.items()}
+    assert set(korean_errors) == set(english_errors) == {"announced_after", "status"}
+    assert "날짜" in korean_errors["announced_after"][0]
+    assert "date" in english_errors["announced_after"][0]
+    assert "없는상태" in korean_errors["status"][0] and "없는상태" in english_errors["status"][0]
+    assert korean_errors["status"] != english_errors["status"]
+    with translation.override("ko"):
+        assert str(korean.form.fields["status"].label) == "상태"
+    with translation.override("en"):
+        assert str(english.form.fields["status"].label) == "Status"
