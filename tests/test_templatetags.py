@@ -29,6 +29,7 @@ from tests.factories import (
     DealPartyFactory,
     MeetingFactory,
     PersonFactory,
+    SourceFactory,
     make_deal,
 )
 
@@ -519,3 +520,119 @@ def test_the_last_numbered_page_goes_on_by_cursor():
     assert "Showing the first" not in got  # the list goes on
     values["page_obj"] = numbered(1000, 40)
     assert "Showing the first 1000 results" in PAGINATION.render(Context(values))
+
+
+# --- a record's parties, timeline and sources -----------------------------------------------------
+
+# The loops deal_detail.html, _sources.html and _source.html had before the tags: the reference.
+_REFERENCE_SOURCE = """{% if source.url %}<a href="{{ source.url }}" rel="noopener" hreflang="{{ source.language }}">{{ source|tr:"title" }}</a>{% else %}{{ source|tr:"title" }}{% endif %}{% if source.publisher or source.publisher_ko %}, <span class="publisher">{{ source|tr:"publisher" }}</span>{% endif %}{% if source.published_on %}, <time datetime="{{ source.published_on|isodate }}">{{ source.published_on|fdate:source.published_on_precision }}</time>{% endif %}"""
+REFERENCE_RECORD = {
+    "timeline": Template(
+        """{% load i18n deals_tags %}{% translate "Source:" as l_source %}{% translate "No public source for this step yet." as l_no_source %}
+    {% for event in events %}
+      <li id="event-{{ event.pk }}">
+        <time datetime="{{ event.date|isodate }}">{{ event.date|fdate:event.date_precision }}</time>
+        {% if event.status %}<span class="status status-{{ event.status }}">{{ event|label:"status" }}</span>{% endif %}
+        {% if event.note or event.note_ko %}<p>{{ event|tr:"note" }}</p>{% endif %}
+        {% with source=event.source|public %}{% if source %}<p class="event-source">{{ l_source }} """
+        + _REFERENCE_SOURCE
+        + """</p>{% else %}<p class="event-source muted">{{ l_no_source }}</p>{% endif %}{% endwith %}
+      </li>
+    {% empty %}
+      <li>{% translate "No steps recorded yet." %}</li>
+    {% endfor %}"""
+    ),
+    "sources": Template(
+        """{% load deals_tags %}{% for source in sources %}
+    <li id="source-{{ source.slug }}">""" + _REFERENCE_SOURCE + """</li>
+  {% endfor %}"""
+    ),
+    "parties": Template(
+        """{% load deals_tags %}{% for p in parties %}<a href="{{ p.company.get_absolute_url }}">{{ p.company }}</a>{% if p.note or p.note_ko %} <span class="sub">({{ p|tr:"note" }})</span>{% endif %}{% if not forloop.last %}, {% endif %}{% endfor %}"""
+    ),
+    "facts": Template(
+        """{% load deals_tags %}{% for p in parties %}<div><dt>{{ p|label:"role" }}</dt><dd><a href="{{ p.company.get_absolute_url }}">{{ p.company }}</a>{% if p.note or p.note_ko %} <span class="sub">({{ p|tr:"note" }})</span>{% endif %}</dd></div>{% endfor %}"""
+    ),
+    "names": Template(
+        """{% for p in parties %}{{ p.company }}{% if not forloop.last %}, {% endif %}{% endfor %}"""
+    ),
+}
+RECORD_TAGS = {
+    "timeline": ("events", Template("{% load deals_tags %}{% timeline_items events %}")),
+    "sources": ("sources", Template("{% load deals_tags %}{% source_items sources %}")),
+    "parties": ("parties", Template("{% load deals_tags %}{% party_links parties %}")),
+    "facts": ("parties", Template("{% load deals_tags %}{% party_facts parties %}")),
+    "names": ("parties", Template("{% load deals_tags %}{% party_names parties %}")),
+}
+
+
+@pytest.fixture
+def deal_record(db):
+    """A deal read as its page reads it, with steps that have a linked source, a source without
+    an address, an unpublished source and none; sources dated to the month and the quarter;
+    ugly, one-language and Korean-only text; parties with and without notes in three roles."""
+    published = models.Publication.PUBLISHED
+    linked = SourceFactory(publication=published, title='"Deal" <b>signed</b> & co',
+                           title_ko="", url="https://news.example.kr/a?x=1&y=<2>",
+                           publisher="", publisher_ko="예시일보", language="ko",
+                           published_on=dt.date(2025, 10, 1), published_on_precision="month")
+    offline = SourceFactory(publication=published, title="", title_ko="정부 보도자료 <원문>",
+                            url="", publisher="Gov & Co", publisher_ko="",
+                            published_on=dt.date(2025, 7, 2), published_on_precision="quarter")
+    undated = SourceFactory(publication=published, published_on=None)
+    draft = SourceFactory(publication=models.Publication.DRAFT, title="Secret <draft>")
+    deal = make_deal(title="엔비디아 & 삼성")
+    models.DealEvent.objects.bulk_create([
+        models.DealEvent(deal=deal, date=dt.date(2025, 10, 31), status=models.DealStatus.SIGNED,
+                         note='<script>alert("x")</script>', note_ko="", source=linked),
+        models.DealEvent(deal=deal, date=dt.date(2025, 10, 1), date_precision="month",
+                         status=models.DealStatus.REPORTED, note="", note_ko="보도됨",
+                         source=offline),
+        models.DealEvent(deal=deal, date=dt.date(2025, 7, 1), date_precision="quarter",
+                         status=models.DealStatus.RUMORED, source=draft),
+        models.DealEvent(deal=deal, date=dt.date(2025, 1, 1), date_precision="year",
+                         status=models.DealStatus.RUMORED, source=None),
+    ])
+    deal.sources.add(linked, offline, undated, draft)
+    company = CompanyFactory(publication=published, name='A & "B" <i>', name_ko="")
+    DealPartyFactory(deal=deal, company=company, role=models.PartyRole.INVESTOR,
+                     note="<b>50%</b>", note_ko="")
+    DealPartyFactory(deal=deal, company=CompanyFactory(publication=published, name="",
+                                                       name_ko="정부"),
+                     role=models.PartyRole.GOVERNMENT, note="", note_ko="주관")
+    DealPartyFactory(deal=deal, company=CompanyFactory(publication=published), note="2nd",
+                     role=models.PartyRole.SUPPLIER)
+    return models.Deal.objects.published().for_detail().get(pk=deal.pk)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("which", list(RECORD_TAGS))
+def test_record_tags_match_the_template_loops_they_replace(deal_record, which, language):
+    name, tag = RECORD_TAGS[which]
+    values = {
+        "events": deal_record.timeline,
+        "sources": deal_record.public_sources,
+        "parties": deal_record.public_parties,
+    }
+    with translation.override(language):
+        expected = REFERENCE_RECORD[which].render(Context({name: values[name]}))
+        got = tag.render(Context({name: values[name]}))
+        empty = tag.render(Context({name: []}))
+        expected_empty = REFERENCE_RECORD[which].render(Context({name: []}))
+    _same_html(got, expected)
+    _same_html(empty, expected_empty)
+    assert "<script>" not in got and "<b>" not in got and "<i>" not in got
+    assert "Secret" not in got or which != "timeline"  # an unpublished source is not cited
+
+
+def test_record_tags_cite_what_is_public_in_the_readers_language(deal_record):
+    with translation.override("ko"):
+        timeline = RECORD_TAGS["timeline"][1].render(Context({"events": deal_record.timeline}))
+    assert timeline.count('class="event-source muted"') == 2  # the draft source and none
+    assert "2025년 10월" in timeline and "2025년 3분기" in timeline and "2025년" in timeline
+    assert "보도됨" in timeline and "정부 보도자료 &lt;원문&gt;" in timeline
+    assert 'href="https://news.example.kr/a?x=1&amp;y=&lt;2&gt;"' in timeline
+    with translation.override("en"):
+        parties = RECORD_TAGS["facts"][1].render(Context({"parties": deal_record.public_parties}))
+    assert "A &amp; &quot;B&quot; &lt;i&gt;" in parties and "(&lt;b&gt;50%&lt;/b&gt;)" in parties
+    assert "정부" in parties  # a Korean-only name in English

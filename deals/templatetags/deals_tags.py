@@ -317,6 +317,121 @@ def link_items(records, viewname: str, note: str = "", inline: bool = False) -> 
     return SafeString((", " if inline else "").join(items))
 
 
+# --- A record's page: its parties, timeline and sources ------------------------------------------
+# In Python for the reason `deal_rows` is: as template loops, a deal's parties, steps and sources
+# were a third of its page's rendering (some 60 variables, each looked up through the context).
+
+
+def _lang(korean: bool) -> str:
+    return "ko" if korean else "en"
+
+
+def _citation(source, korean: bool) -> str:
+    """A source as readers see it cited: its title (a link when it has an address), its
+    publisher and its date as precise as it is known."""
+    title = source.localized("title", korean)
+    if source.url:
+        text = html_format('<a href="{}" rel="noopener" hreflang="{}">{}</a>',
+                           source.url, source.language, title)
+    else:
+        text = html_escape(title)
+    if source.publisher or source.publisher_ko:
+        text += html_format(', <span class="publisher">{}</span>',
+                            source.localized("publisher", korean))
+    if source.published_on:
+        text += html_format(
+            ', <time datetime="{}">{}</time>', isodate(source.published_on),
+            formatting.format_date(source.published_on, source.published_on_precision or "day",
+                                   _lang(korean)),
+        )
+    return SafeString(text)
+
+
+@register.simple_tag
+def citation(source) -> SafeString:
+    """One source cited (search results, the list of sources)."""
+    return _citation(source, reads_korean())
+
+
+@register.simple_tag
+def source_items(sources) -> SafeString:
+    """The `<li>`s of a record's list of sources, each with an anchor (`#source-<slug>`)."""
+    korean = reads_korean()
+    return SafeString("\n".join(
+        html_format('<li id="source-{}">{}</li>', source.slug, _citation(source, korean))
+        for source in sources
+    ))
+
+
+@register.simple_tag
+def timeline_items(events) -> SafeString:
+    """The `<li>`s of a deal's timeline: each step's date as precise as it is known, its
+    status badge, note and public source (or a note that it has none yet)."""
+    korean = reads_korean()
+    lang = _lang(korean)
+    items = []
+    statuses = None
+    for event in events:
+        if statuses is None:
+            statuses = choice_labels(type(event), "status", get_language() or "")
+        parts = [html_format('<time datetime="{}">{}</time>', isodate(event.date),
+                             formatting.format_date(event.date, event.date_precision or "day",
+                                                    lang))]
+        if event.status:
+            parts.append(html_format('<span class="status status-{}">{}</span>', event.status,
+                                     statuses.get(event.status, event.status)))
+        if event.note or event.note_ko:
+            parts.append(html_format("<p>{}</p>", event.localized("note", korean)))
+        source = public(event.source)
+        if source:
+            parts.append(html_format('<p class="event-source">{} {}</p>', gettext("Source:"),
+                                     _citation(source, korean)))
+        else:
+            parts.append(html_format('<p class="event-source muted">{}</p>',
+                                     gettext("No public source for this step yet.")))
+        items.append(html_format('<li id="event-{}">{}</li>', event.pk,
+                                 SafeString("\n".join(parts))))
+    if not items:
+        return html_format("<li>{}</li>", gettext("No steps recorded yet."))
+    return SafeString("\n".join(items))
+
+
+def _party_link(party, url, korean: bool) -> str:
+    link = html_format('<a href="{}">{}</a>', url(party.company.slug),
+                       party.company.localized("name", korean))
+    if party.note or party.note_ko:
+        link += html_format(' <span class="sub">({})</span>', party.localized("note", korean))
+    return link
+
+
+@register.simple_tag
+def party_links(parties) -> SafeString:
+    """Links to the companies of a deal's parties with their notes, joined by commas."""
+    korean = reads_korean()
+    url = slug_urls("deals:company_detail")
+    return SafeString(", ".join(_party_link(party, url, korean) for party in parties))
+
+
+@register.simple_tag
+def party_facts(parties) -> SafeString:
+    """One `<div><dt>role</dt><dd>company</dd></div>` a party: the roles other than supplier
+    and buyer, each under its own heading."""
+    korean = reads_korean()
+    url = slug_urls("deals:company_detail")
+    return SafeString("".join(
+        html_format("<div><dt>{}</dt><dd>{}</dd></div>", label(party, "role"),
+                    _party_link(party, url, korean))
+        for party in parties
+    ))
+
+
+@register.simple_tag
+def party_names(parties) -> str:
+    """The companies' names, joined by commas: plain text, for a page's description."""
+    korean = reads_korean()
+    return ", ".join(party.company.localized("name", korean) for party in parties)
+
+
 @functools.lru_cache(maxsize=256)
 def choice_labels(model, field: str, language: str) -> dict:
     """{value: label} of a model field's choices in `language` (the active one, passed so that
