@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -93,7 +94,7 @@ class NearCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.size = 0
-        self._entries: OrderedDict[str, tuple[int, object, int]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[int, object, int, float | None]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: str) -> tuple[int, object] | None:
@@ -101,20 +102,27 @@ class NearCache:
             entry = self._entries.get(key)
             if entry is None:
                 return None
+            if entry[3] is not None and time.monotonic() >= entry[3]:
+                del self._entries[key]
+                self.size -= entry[2]
+                return None
             self._entries.move_to_end(key)
             return entry[0], entry[1]
 
-    def put(self, key: str, generation: int, value, size: int) -> None:
+    def put(self, key: str, generation: int, value, size: int,
+            seconds: float | None = None) -> None:
+        """Keeps `value` as read for `generation`; for at most `seconds`, when given."""
         if size > self.max_bytes:
             return
+        deadline = time.monotonic() + seconds if seconds is not None else None
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
                 self.size -= old[2]
-            self._entries[key] = (generation, value, size)
+            self._entries[key] = (generation, value, size, deadline)
             self.size += size
             while self.size > self.max_bytes:
-                _key, (_g, _v, dropped) = self._entries.popitem(last=False)
+                _key, (_g, _v, dropped, _d) = self._entries.popitem(last=False)
                 self.size -= dropped
 
     def clear(self) -> None:
@@ -126,29 +134,37 @@ class NearCache:
 _near: NearCache | None = None
 
 
-def near_cache() -> NearCache | None:
+def near_cache(*, any_cache: bool = False) -> NearCache | None:
     """This process's NearCache (settings.NEAR_CACHE_MB), or None when it is off or the cache
-    cannot compare generations for it (anything but ReusingRedisCache)."""
+    cannot compare generations for it (anything but ReusingRedisCache), unless `any_cache`:
+    then the copies are compared with the generation read from the cache (`read_fresh`'s
+    `keep`)."""
     global _near
     megabytes = getattr(settings, "NEAR_CACHE_MB", 0)
-    if megabytes <= 0 or not hasattr(cache, "count_and_read"):
+    if megabytes <= 0 or not (any_cache or hasattr(cache, "count_and_read")):
         return None
     if _near is None or _near.max_bytes != megabytes * 1024 * 1024:
         _near = NearCache(megabytes * 1024 * 1024)
     return _near
 
 
-def read_fresh(key: str, *, near: bool = False) -> tuple[int, object | None]:
+def read_fresh(
+    key: str, *, near: bool = False, keep: float | None = None
+) -> tuple[int, object | None]:
     """The current content generation, and what `key` holds if it was stored for that
     generation (None when it is missing or older). One round trip on Redis. With `near`, the
     value may be this worker's own copy (NearCache), shared with other requests: only for
-    values nobody changes (the pages' and API answers' bodies and headers)."""
-    _counts, generation, value = count_and_read_fresh([], key, near=near)
+    values nobody changes (the pages' and API answers' bodies and headers, the figures of
+    `cached_for_generation`). With `keep` (seconds), copies are also kept for a cache that
+    cannot compare generations itself (local memory, say): a copy is used while the
+    generation read from the cache is still the one it was read for, and at most `keep`
+    seconds."""
+    _counts, generation, value = count_and_read_fresh([], key, near=near, keep=keep)
     return generation, value
 
 
 def count_and_read_fresh(
-    windows: list[tuple[str, int]], key: str, *, near: bool = False
+    windows: list[tuple[str, int]], key: str, *, near: bool = False, keep: float | None = None
 ) -> tuple[list[int], int, object | None]:
     """`count_in_window` for each (counter, seconds) in `windows`, then `read_fresh(key)`:
     the counts, the content generation and the fresh entry or None. One round trip on Redis
@@ -156,18 +172,27 @@ def count_and_read_fresh(
     Redis sends the entry only when this worker's NearCache does not already hold it for that
     generation (see read_fresh). When the cache is unavailable: zero counts, UNREAD, None."""
     try:
-        return _count_and_read_fresh(windows, key, near=near)
+        return _count_and_read_fresh(windows, key, near=near, keep=keep)
     except CACHE_ERRORS as error:
         logger.warning("Answering without the cache, which is unavailable: %s", error)
         return [0] * len(windows), UNREAD, None
 
 
-def _count_and_read_fresh(windows, key, *, near):
+def _count_and_read_fresh(windows, key, *, near, keep):
     reading = getattr(cache, "count_and_read", None)
     if reading is None:
         counts = [count_in_window(counter, seconds) for counter, seconds in windows]
+        copies = near_cache(any_cache=True) if near and keep else None
+        held = copies.get(key) if copies is not None else None
+        if held is not None:
+            generation = cache.get(GENERATION_KEY)
+            if generation is not None and int(generation) == held[0]:
+                return counts, held[0], held[1]
         found = cache.get_many([GENERATION_KEY, key])
-        return counts, *_fresh(found.get(GENERATION_KEY), found.get(key))
+        generation, value = _fresh(found.get(GENERATION_KEY), found.get(key))
+        if value is not None and copies is not None:
+            copies.put(key, generation, value, pickled_size(value), keep)
+        return counts, generation, value
     copies = near_cache() if near else None
     held = copies.get(key) if copies is not None else None
     counts, generation, stored, size = reading(
@@ -179,6 +204,11 @@ def _count_and_read_fresh(windows, key, *, near):
     if value is not None and copies is not None:
         copies.put(key, generation, value, size)
     return counts, generation, value
+
+
+def pickled_size(value) -> int:
+    """What `value` weighs in a cache, to count it against the NearCache's budget."""
+    return len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
 def _fresh(generation, stored) -> tuple[int, object | None]:
@@ -205,15 +235,25 @@ def cached_for_generation(prefix: str, parts: tuple[str, ...], compute):
     For figures that are the same for every reader and cost a scan of a whole table (the home
     page's totals, a company's totals over its deals): one reader pays after each edit, the
     rest read them back. Off (computed every time) when settings.DATA_CACHE_SECONDS is 0.
+
+    Each worker also keeps the values it read (NearCache), so the requests it serves share one
+    copy rather than each unpickling its own (a hundred meetings and fifty companies on the
+    busiest company's page): callers must not change what they get.
     """
     seconds = getattr(settings, "DATA_CACHE_SECONDS", 0)
     if seconds <= 0:
         return compute()
     key = cache_key(prefix, *parts)
-    generation, value = read_fresh(key)
+    generation, value = read_fresh(key, near=True, keep=seconds)
     if value is None:
         value = compute()
         store_fresh(key, generation, value, seconds)
+        copies = near_cache(any_cache=True)
+        if copies is not None and generation != UNREAD:
+            # Redis says when the entry is stale or gone (count_and_read); another cache
+            # cannot, so there the copy lasts no longer than the entry.
+            limit = None if hasattr(cache, "count_and_read") else seconds
+            copies.put(key, generation, value, pickled_size(value), limit)
     return value
 
 

@@ -22,6 +22,7 @@ from deals.cache import (
     ReusingRedisCache,
     bump_content_generation,
     cache_key,
+    cached_for_generation,
     count_and_read_fresh,
     count_in_window,
     near_cache,
@@ -518,3 +519,65 @@ def test_a_kept_count_matches_a_fresh_one(deal, deals):
     fresh = deals().order_by().count()
     assert CappedPaginator(deals().order_by("-id"), 25).count == fresh  # counted, kept
     assert CappedPaginator(deals().order_by("-id"), 25).count == fresh  # read back
+
+
+def test_figures_are_shared_by_a_workers_requests_until_the_next_edit(monkeypatch):
+    monkeypatch.setattr(settings, "NEAR_CACHE_MB", 1)
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return {"거래": [len(computed)], "partners": ["엔비디아", "삼성"]}
+
+    first = cached_for_generation("test-figures", ("co-1", "ko"), compute)
+    again = cached_for_generation("test-figures", ("co-1", "ko"), compute)
+    assert again is first and len(computed) == 1  # one copy, not unpickled for each request
+    assert cached_for_generation("test-figures", ("co-2", "ko"), compute) is not first
+    # An edit makes the copy stale at once...
+    bump_content_generation()
+    fresh = cached_for_generation("test-figures", ("co-1", "ko"), compute)
+    assert fresh is not first and fresh["거래"] == [3]
+    assert cached_for_generation("test-figures", ("co-1", "ko"), compute) is fresh
+    # ... and so does a flush of the shared cache.
+    cache.clear()
+    assert cached_for_generation("test-figures", ("co-1", "ko"), compute)["거래"] == [4]
+
+
+def test_without_the_near_cache_each_request_gets_its_own_figures(monkeypatch):
+    monkeypatch.setattr(settings, "NEAR_CACHE_MB", 0)
+    first = cached_for_generation("test-figures", ("co-1",), lambda: ["회사"])
+    again = cached_for_generation("test-figures", ("co-1",), lambda: ["바뀜"])
+    assert again == first == ["회사"] and again is not first
+
+
+def test_a_near_copy_with_a_time_limit_is_dropped_when_it_runs_out(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr("deals.cache.time.monotonic", lambda: now[0])
+    near = NearCache(max_bytes=100)
+    near.put("a", 1, "A", 40, seconds=60)
+    near.put("b", 1, "B", 40)  # no limit: Redis says when it is stale
+    now[0] += 59
+    assert near.get("a") == (1, "A")
+    now[0] += 1
+    assert near.get("a") is None and near.size == 40
+    assert near.get("b") == (1, "B")
+
+
+def test_a_local_memory_cache_keeps_near_copies_no_longer_than_asked(monkeypatch):
+    if hasattr(cache, "count_and_read"):
+        pytest.skip("Redis compares generations itself; this is the local-memory path")
+    monkeypatch.setattr(settings, "NEAR_CACHE_MB", 1)
+    near_cache(any_cache=True).clear()
+    now = [1000.0]
+    monkeypatch.setattr("deals.cache.time.monotonic", lambda: now[0])
+    key = cache_key("test", "figures", "삼성")
+    generation = read_fresh(key)[0]
+    store_fresh(key, generation, ["값"], 60)
+    copy = read_fresh(key, near=True, keep=30)[1]
+    assert read_fresh(key, near=True, keep=30)[1] is copy
+    assert read_fresh(key, near=True)[1] is not copy  # not asked with a time limit: unpickled
+    now[0] += 30
+    later = read_fresh(key, near=True, keep=30)[1]
+    assert later == ["값"] and later is not copy  # read from the cache again
+    cache.delete(key)
+    assert read_fresh(key, near=True, keep=30)[1] is later  # within its 30 s, the copy stays
