@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.template import Context, Template
 from django.test.html import parse_html
 from django.utils import translation
+from django.utils.html import escape
 
 from deals import models
 from deals.templatetags.deals_tags import (
@@ -196,6 +197,48 @@ def test_options_from_a_tuple_are_kept_per_process_and_give_the_same_html():
     assert again == options(list(pairs), "KR")
     assert '<option value="US" selected>미국 &lt;US&gt;</option>' in first
     assert 'value="US" selected' not in again
+
+
+def test_options_with_lazy_labels_follow_each_requests_language():
+    choices = list(models.DealKind.choices)  # lazily translated labels, as a form field holds
+    with translation.override("ko"):
+        korean = options(choices, models.DealKind.choices[0][0])
+        korean_again = options(choices, None)
+    with translation.override("en"):
+        english = options(choices, None)
+    for _value, label in choices:
+        with translation.override("ko"):
+            assert f">{escape(str(label))}</option>" in korean_again
+        with translation.override("en"):
+            assert f">{escape(str(label))}</option>" in english
+    assert korean != english and korean.count(" selected>") == 1
+    assert "selected" not in korean_again
+
+
+CHECKBOXES_REFERENCE = Template(
+    """{% with chosen=selected %}{% for value, label in choices %}
+      <label><input type="checkbox" name="status" value="{{ value }}"{% if value in chosen %} checked{% endif %}> {{ label }}</label>
+      {% endfor %}{% endwith %}"""
+)
+CHECKBOXES = Template('{% load deals_tags %}{% checkboxes "status" choices selected %}')
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize(
+    "selected", [None, [], ["signed"], ["signed", "mou"], ["<script>", "sign"], "signed"]
+)
+@pytest.mark.parametrize(
+    "choices",
+    [list(models.DealStatus.choices), [("a&b", "<b>굵게</b>"), ("x", 'say "hi"')]],
+    ids=["statuses", "ugly"],
+)
+def test_checkboxes_match_the_template_loop_they_replace(choices, selected, language):
+    values = {"choices": choices, "selected": selected}
+    with translation.override(language):
+        expected = CHECKBOXES_REFERENCE.render(Context(values))
+        got = CHECKBOXES.render(Context(values))
+    _same_html(got, expected)
+    assert "<script>" not in got and "<b>" not in got
 
 
 def test_options_offer_records_by_address_name(db):

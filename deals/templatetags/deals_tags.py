@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch
 from django.urls import translate_url as django_translate_url
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
@@ -121,24 +122,64 @@ def options(choices, selected=None) -> SafeString:
     that was most of the deal list page's rendering. A tuple of plain (value, label) strings,
     such as the countries of `deals.views.deals.country_options`, is escaped once per process.
     """
-    if selected is None or isinstance(selected, str):
-        chosen = {selected}
-    else:
-        chosen = {str(value) for value in selected}
-    if type(choices) is tuple and all(
-        type(c) is tuple and type(c[0]) is str and type(c[1]) is str for c in choices
-    ):
-        rows = _escaped_options(choices)
-    else:
-        rows = _option_rows(_pairs(choices))
+    chosen = _chosen(selected)
+    texts = _text_pairs(choices)
+    rows = _escaped_options(texts) if texts is not None else _option_rows(_pairs(choices))
     return SafeString(
         "".join(picked if value in chosen else plain for value, plain, picked in rows)
     )
 
 
-@functools.lru_cache(maxsize=32)
+@register.simple_tag
+def checkboxes(name: str, choices, selected=None) -> SafeString:
+    """A checkbox for each of `choices` ((value, label) pairs), named `name`, ticked for the
+    `selected` values: the deal filters' statuses."""
+    chosen = _chosen(selected)
+    texts = _text_pairs(choices)
+    rows = _escaped_checkboxes(name, texts) if texts is not None else _checkbox_rows(
+        name, ((str(value), label) for value, label in choices)
+    )
+    return SafeString(
+        "\n".join(picked if value in chosen else plain for value, plain, picked in rows)
+    )
+
+
+def _chosen(selected) -> set:
+    if selected is None or isinstance(selected, str):
+        return {selected}
+    return {str(value) for value in selected}
+
+
+def _text_pairs(choices) -> tuple[tuple[str, str], ...] | None:
+    """`choices` as a tuple of (value, label) strings, labels translated (a form field's
+    choices hold lazy labels), or None when they are something else (records, groups)."""
+    if type(choices) not in (tuple, list) or not all(
+        type(c) is tuple and len(c) == 2 and type(c[0]) is str
+        and isinstance(c[1], (str, Promise)) for c in choices
+    ):
+        return None
+    if type(choices) is tuple and all(type(c[1]) is str for c in choices):
+        return choices
+    return tuple((value, str(label)) for value, label in choices)
+
+
+@functools.lru_cache(maxsize=64)
 def _escaped_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """The rows of `options` for plain (value, label) strings, made once per process: a
+    handful of choice lists in each language."""
     return tuple(_option_rows(choices))
+
+
+@functools.lru_cache(maxsize=64)
+def _escaped_checkboxes(name: str, choices: tuple[tuple[str, str], ...]):
+    return tuple(_checkbox_rows(name, choices))
+
+
+def _checkbox_rows(name: str, pairs):
+    for value, label in pairs:
+        box = '<label><input type="checkbox" name="{}" value="{}"{}> {}</label>'
+        yield (value, html_format(box, name, value, "", label),
+               html_format(box, name, value, SafeString(" checked"), label))
 
 
 def _option_rows(pairs):
