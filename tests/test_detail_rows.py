@@ -12,7 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from deals import services
-from deals.detail_rows import published_company_for_page, published_deal_for_page
+from deals.detail_rows import (
+    company_page_lists,
+    published_company_for_page,
+    published_deal_for_page,
+)
 from deals.models import (
     DatePrecision,
     Deal,
@@ -339,3 +343,65 @@ def test_one_statement_reads_the_company_and_its_parts(group, settings):
     assert [q["sql"].split(" (")[0] for q in captured.captured_queries] == [
         "EXECUTE dealtracker_company_page"
     ]
+
+
+@pytest.fixture
+def busy(group):
+    """The group's company in deals in every role, some in two roles at once, drafts and
+    undated deals among them, and people: more than a page of each."""
+    other = factories.CompanyFactory(publication=PUBLISHED)
+    made = []
+    for n in range(7):
+        made.append(factories.make_deal(supplier=group, buyer=other, title=f"공급 {n}",
+                                        announced_on=dt.date(2025, 1, 1) + dt.timedelta(days=n)))
+    for n in range(3):
+        made.append(factories.make_deal(supplier=other, buyer=group, title=f"Bought {n}",
+                                        announced_on=None if n == 0 else dt.date(2024, 5, n)))
+    invested = factories.make_deal(supplier=other, title="투자", announced_on=dt.date(2025, 3, 1))
+    both = factories.make_deal(supplier=group, title="Both", announced_on=dt.date(2025, 3, 2))
+    for deal, role in ((invested, PartyRole.INVESTOR), (both, PartyRole.GOVERNMENT)):
+        services.deal_update(deal=deal, fields={}, parts=services.DealParts(parties=[
+            *(services.PartySpec(company=p.company, role=p.role) for p in deal.parties.all()),
+            services.PartySpec(company=group, role=role),
+        ]))
+    factories.make_deal(supplier=group, title="Draft", publication=DRAFT)
+    for n, (name, name_ko) in enumerate([("Zed", ""), ("", "이재용"), ("Ann", "앤"), ("Ann", "")]):
+        factories.PersonFactory(publication=PUBLISHED, company=group, name=name, name_ko=name_ko,
+                                title=AWKWARD if n == 0 else "", title_ko="회장" if n == 1 else "")
+    factories.PersonFactory(publication=DRAFT, company=group, name="Secret person")
+    return group
+
+
+LISTS = [
+    ((PartyRole.SUPPLIER,), ()),
+    ((PartyRole.BUYER,), ()),
+    ((PartyRole.PARTNER, PartyRole.INVESTOR, PartyRole.GOVERNMENT),
+     (PartyRole.SUPPLIER, PartyRole.BUYER)),
+]
+
+
+@pytest.mark.parametrize("deals", [1, 4, 25])
+@pytest.mark.parametrize("skipped", [None, 1])
+def test_a_company_pages_lists_are_the_same_either_way(busy, both_ways, deals, skipped):
+    lists = [None if n == skipped else wanted for n, wanted in enumerate(LISTS)]
+    fast, orm = both_ways(lambda: company_page_lists(busy, lists, deals=deals, people=3))
+    (fast_ids, fast_people), (orm_ids, orm_people) = fast, orm
+    assert fast_ids == orm_ids
+    assert [snapshot(p) for p in fast_people] == [snapshot(p) for p in orm_people]
+    assert len(fast_people) == 3 and "Secret person" not in str([p.name for p in fast_people])
+    supplier_ids, buyer_ids, other_ids = fast_ids
+    assert len(supplier_ids) == min(deals, 8)
+    assert buyer_ids == ([] if skipped == 1 else orm_ids[1]) and len(other_ids) == 1
+    assert Deal.objects.get(pk=other_ids[0]).title == "투자"  # not "Both": a supplier there
+    if deals == 25 and skipped is None:
+        newest_first = Deal.objects.filter(pk__in=buyer_ids).order_by("-announced_on", "-id")
+        assert buyer_ids == list(newest_first.values_list("id", flat=True))
+        assert len(buyer_ids) == 3
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the one statement is PostgreSQL's")
+def test_a_company_pages_lists_are_one_query(busy):
+    with CaptureQueriesContext(connection) as captured:
+        company_page_lists(busy, LISTS, deals=25, people=101)
+        company_page_lists(busy, [None, None, None], deals=25, people=101)
+    assert len(captured.captured_queries) == 2

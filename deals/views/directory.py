@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from ..cache import cached_for_generation
-from ..detail_rows import published_company_for_page
+from ..detail_rows import company_page_lists, published_company_for_page
 from ..filters import (
     CompanyFilterSet,
     MeetingFilterSet,
@@ -20,7 +20,6 @@ from ..filters import (
 from ..models import (
     AttendanceStatus,
     Company,
-    Deal,
     DealParty,
     Meeting,
     PartyRole,
@@ -92,36 +91,23 @@ class CompanyDetailView(PreparedDetailMixin, PublishedMixin, DetailView):
         totals = cached_for_generation("company-figures", key, lambda: company_totals(company))
         for name in TOTALS:
             setattr(company, name, totals[name])
-        deals = Deal.objects.published()
-
-        def recent(roles, count, exclude=()):
-            # No query when the totals say there is nothing: for a company in many deals the
-            # planner would otherwise walk the whole date index looking for a role it never
-            # has (the busiest supplier as a buyer took most of a second at 100,000 deals).
-            if not count:
-                return []
-            queryset = deals.filter(pk__in=DealParty.objects.filter(
-                company=company, role__in=roles).values("deal_id"))
-            if exclude:
-                queryset = queryset.exclude(pk__in=DealParty.objects.filter(
-                    company=company, role__in=exclude).values("deal_id"))
-            return list(queryset.values_list("id", flat=True)[:DEALS_SHOWN])
-
         supply = (PartyRole.SUPPLIER, PartyRole.BUYER)
-        ids_as_supplier = recent((PartyRole.SUPPLIER,), company.deals_as_supplier)
-        ids_as_buyer = recent((PartyRole.BUYER,), company.deals_as_buyer)
-        # Deals where it is partner, investor or government rather than supplier or buyer.
-        ids_other = recent(OTHER_ROLES, totals["deals_other"], exclude=supply)
+        # No list where the totals say there is nothing (detail_rows.company_page_lists);
+        # the other roles are partner, investor or government rather than supplier or buyer.
+        lists = [
+            ((PartyRole.SUPPLIER,), ()) if company.deals_as_supplier else None,
+            ((PartyRole.BUYER,), ()) if company.deals_as_buyer else None,
+            (OTHER_ROLES, supply) if totals["deals_other"] else None,
+        ]
+        (ids_as_supplier, ids_as_buyer, ids_other), people = company_page_lists(
+            company, lists, deals=DEALS_SHOWN, people=RELATED_LIMIT + 1
+        )
         # The rows of all three lists in one statement (deals/table_rows.py).
         as_supplier, as_buyer, as_other = deal_tables([ids_as_supplier, ids_as_buyer, ids_other])
         partners = cached_for_generation(
             "company-partners", key, lambda: company_partners(company)
         )
         query = urlencode({"company": company.slug})
-        people = list(
-            Person.objects.published().filter(company=company)
-            .only("slug", "name", "name_ko", "title", "title_ko")[: RELATED_LIMIT + 1]
-        )
         context.update(
             deals_as_supplier=as_supplier,
             deals_as_buyer=as_buyer,
