@@ -15,6 +15,7 @@ from django.template import Context, Template
 from django.test.html import parse_html
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from deals import models
 from deals.templatetags.deals_tags import (
@@ -679,3 +680,75 @@ def test_record_tags_cite_what_is_public_in_the_readers_language(deal_record):
         parties = RECORD_TAGS["facts"][1].render(Context({"parties": deal_record.public_parties}))
     assert "A &amp; &quot;B&quot; &lt;i&gt;" in parties and "(&lt;b&gt;50%&lt;/b&gt;)" in parties
     assert "정부" in parties  # a Korean-only name in English
+
+
+# --- the frame of every page: navigation, "last updated", descriptions ---------------------------
+
+REFERENCE_UPDATED = Template(
+    """{% load i18n tz deals_tags %}<p class="record-updated muted">{% with date=record.updated_at|localtime|fdate %}{% blocktranslate %}Last updated {{ date }}{% endblocktranslate %}{% endwith %} · <a href="{% url changes record.slug %}">{% translate "Change log" %}</a></p>"""
+)
+UPDATED = Template('{% load deals_tags %}{% last_updated record changes %}')
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("zone", ["Asia/Seoul", "UTC", "America/Los_Angeles"])
+def test_last_updated_matches_the_template_it_replaces(db, language, zone):
+    company = CompanyFactory(slug="samsung-electronics")
+    deal = make_deal(title="<b>삼성</b>")
+    # 16:30 UTC is the next day in Seoul and the same day in Los Angeles.
+    for record in (company, deal):
+        type(record).objects.filter(pk=record.pk).update(
+            updated_at=dt.datetime(2025, 10, 30, 16, 30, tzinfo=dt.UTC)
+        )
+        record.refresh_from_db()
+    from django.utils import timezone
+
+    cases = ((company, "deals:company_changes"), (deal, "deals:deal_changes"))
+    with translation.override(language), timezone.override(zone):
+        for record, changes in cases:
+            values = {"record": record, "changes": changes}
+            expected = REFERENCE_UPDATED.render(Context(values))
+            got = UPDATED.render(Context(values))
+            assert got == expected
+    assert ("31" if zone == "Asia/Seoul" else "30") in got
+
+
+REFERENCE_NAV = Template(
+    """{% load i18n %}{% url 'deals:deal_list' as u %}<li><a href="{{ u }}"{% if request.path == u %} aria-current="page"{% endif %}>{% translate "Deals" %}</a></li>
+          {% url 'deals:company_list' as u %}<li><a href="{{ u }}"{% if request.path == u %} aria-current="page"{% endif %}>{% translate "Companies" %}</a></li>
+          {% url 'deals:meeting_list' as u %}<li><a href="{{ u }}"{% if request.path == u %} aria-current="page"{% endif %}>{% translate "Meetings" %}</a></li>
+          {% url 'deals:project_list' as u %}<li><a href="{{ u }}"{% if request.path == u %} aria-current="page"{% endif %}>{% translate "Projects" %}</a></li>
+          {% url 'deals:person_list' as u %}<li><a href="{{ u }}"{% if request.path == u %} aria-current="page"{% endif %}>{% translate "People" %}</a></li>
+          {% url 'deals:source_list' as u %}<li><a href="{{ u }}"{% if request.path == u %} aria-current="page"{% endif %}>{% translate "Sources" %}</a></li>
+          {% url 'deals:graph' as u %}<li><a href="{{ u }}"{% if request.path == u %} aria-current="page"{% endif %}>{% translate "Network" %}</a></li>"""
+)
+NAV = Template("{% load deals_tags %}{% main_nav %}")
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("path", ["/deals/", "/ko/companies/", "/graph/", "/deals/x/", "/"])
+def test_main_nav_matches_the_template_it_replaces(rf, language, path):
+    request = rf.get(path)
+    with translation.override(language):
+        expected = REFERENCE_NAV.render(Context({"request": request}))
+        got = NAV.render(Context({"request": request}))
+    assert got == expected
+    assert got.count("aria-current") == expected.count("aria-current") <= 1
+    with translation.override(language):
+        assert NAV.render(Context({})) == REFERENCE_NAV.render(Context({}))  # no request
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "짧은 요약", "a" * 200, "a" * 201, "삼" * 250, "<b>bold</b> & " * 30,
+     # Hangul in decomposed form (as some keyboards send it): NFC-normalised as truncatechars does.
+     "\u1109\u1161\u11b7\u1109\u1165\u11bc" * 10, "e\u0301" * 150],
+)
+@pytest.mark.parametrize("length", [1, 160, 200, 0, -1])
+def test_shorten_gives_what_truncatechars_gives(text, length):
+    for value in (text, mark_safe(text)):
+        expected = Template("{{ v|truncatechars:n }}").render(Context({"v": value, "n": length}))
+        got = Template("{% load deals_tags %}{{ v|shorten:n }}").render(
+            Context({"v": value, "n": length})
+        )
+        assert got == expected

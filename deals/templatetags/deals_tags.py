@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import unicodedata
 from urllib.parse import quote
 
 from django import template
+from django.template.defaultfilters import stringfilter
 from django.urls import NoReverseMatch
 from django.urls import translate_url as django_translate_url
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext
+from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from .. import formatting
 from ..models import Company, Meeting, Person, Project
@@ -643,6 +646,63 @@ def canonical_url(context) -> str:
 def absolute(context, path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
+
+
+@register.simple_tag
+def last_updated(record, changes: str) -> SafeString:
+    """A record's "Last updated <day>" (the day in the current time zone) and the link to its
+    change log (`changes`, the view name): the foot of every record's page."""
+    day = ""
+    if record.updated_at:
+        day = formatting.format_date(timezone.localtime(record.updated_at).date(), "day")
+    return html_format(
+        '<p class="record-updated muted">{} · <a href="{}">{}</a></p>',
+        gettext("Last updated %(date)s") % {"date": html_escape(day)},
+        slug_urls(changes)(record.slug), gettext("Change log"),
+    )
+
+
+#: The main navigation's pages, in order, and their names (translated when shown).
+MAIN_NAV = (
+    ("deals:deal_list", gettext_noop("Deals")),
+    ("deals:company_list", gettext_noop("Companies")),
+    ("deals:meeting_list", gettext_noop("Meetings")),
+    ("deals:project_list", gettext_noop("Projects")),
+    ("deals:person_list", gettext_noop("People")),
+    ("deals:source_list", gettext_noop("Sources")),
+    ("deals:graph", gettext_noop("Network")),
+)
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context) -> SafeString:
+    """The main navigation's links, the page the reader is on marked `aria-current`: seven
+    addresses, seven names and seven comparisons that were fourteen tags and seven lookups of
+    the request in the base template of every page."""
+    request = context.get("request")
+    path = request.path if request is not None else None
+    language = get_language()
+    items = []
+    for viewname, name in MAIN_NAV:
+        address = view_url(viewname, language)
+        current = ' aria-current="page"' if address == path else ""
+        items.append(f'<li><a href="{html.escape(address)}"{current}>'
+                     f"{html.escape(gettext(name))}</a></li>")
+    return SafeString("\n          ".join(items))
+
+
+@register.filter(is_safe=True)
+@stringfilter
+def shorten(value: str, length):
+    """`truncatechars`, without its work for a text already short enough (the common case for
+    a page's description): the same text, NFC-normalised as Truncator gives it."""
+    try:
+        length = int(length)
+    except ValueError:
+        return value
+    if length > 0 and len(value) <= length and unicodedata.is_normalized("NFC", value):
+        return value
+    return Truncator(value).chars(length)
 
 
 @register.filter
