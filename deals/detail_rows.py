@@ -120,16 +120,22 @@ def _company_page_lists_orm(database, company, lists, *, deals: int, people: int
     return id_lists, found
 
 
+def _meta_order(model, alias: str) -> str:
+    """The model's Meta ordering as an ORDER BY list on `alias`, as the ORM writes it (a
+    descending field without NULLS LAST: PostgreSQL puts missing values first)."""
+    return ", ".join(
+        f"{alias}.{column(model, name.lstrip('-'))}{' DESC' if name.startswith('-') else ''}"
+        for name in model._meta.ordering
+    )
+
+
 class _CompanyListsStatement:
     """The parts of `company_page_lists`'s statement, in the orders of Deal's and Person's
     Meta (`-announced_on, -id`; `name, id`), as the ORM writes them."""
 
     def __init__(self) -> None:
         deal, party = Deal._meta.db_table, DealParty._meta.db_table
-        order = ", ".join(
-            f"d.{column(Deal, name.lstrip('-'))}{' DESC' if name.startswith('-') else ''}"
-            for name in Deal._meta.ordering
-        )
+        order = _meta_order(Deal, "d")
         with_role = (
             f"SELECT p.{column(DealParty, 'deal')} FROM {party} p "
             f"WHERE p.{column(DealParty, 'company')} = %s AND p.{column(DealParty, 'role')} "
@@ -140,10 +146,7 @@ class _CompanyListsStatement:
         self.recent = head + tail
         self.recent_excluding = head + f" AND NOT (d.id IN ({with_role}))" + tail
         self.person = Columns(Person, PERSON_FIELDS, "pe")
-        person_order = ", ".join(
-            f"pe.{column(Person, name.lstrip('-'))}{' DESC' if name.startswith('-') else ''}"
-            for name in Person._meta.ordering
-        )
+        person_order = _meta_order(Person, "pe")
         self.people = f"""(
     SELECT json_agg({self.person.json()} ORDER BY {person_order})
     FROM (SELECT {self.person.select()} FROM {self.person.table} pe
