@@ -198,9 +198,9 @@ DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=PAGE_CACHE_SECONDS)
 PREPARED_STATEMENTS = env.bool(
     "PREPARED_STATEMENTS", default=env.bool("API_SQL_JSON", default=True)
 )
-# With Redis, each worker keeps its own copy of the cached answers it read last, up to this many
-# megabytes, and Redis sends an answer again only when an edit made it stale (deals.cache.
-# NearCache). 0 turns it off.
+# Each worker keeps its own copy of the cached answers (with Redis) and data-cache figures (with
+# any cache) it read last, up to this many megabytes, used until an edit makes them stale
+# (deals.cache.NearCache). 0 turns it off.
 NEAR_CACHE_MB = env.int("NEAR_CACHE_MB", default=32)
 
 # The benchmark (`make bench`, bench/run.py) turns this on: it adds the floor endpoint

@@ -106,8 +106,10 @@ def local_time(meeting) -> str:
 
 
 @register.filter
-def local_date(meeting) -> str:
-    return formatting.format_date(meeting.starts_at.astimezone(meeting.local_tz).date())
+def local_date(meeting, lang: str | None = None) -> str:
+    """A meeting's day where it was held."""
+    return formatting.format_date(meeting.starts_at.astimezone(meeting.local_tz).date(), "day",
+                                  lang)
 
 
 @register.filter
@@ -226,7 +228,7 @@ class _RowContext:
     def __init__(self, model, labels):
         self.labels = labels
         self.korean = reads_korean()
-        self.lang = "ko" if self.korean else "en"
+        self.lang = _lang(self.korean)
         self.statuses = choice_labels(model, "status", get_language() or "")
         self.deal_url = slug_urls("deals:deal_detail")
         self.company_url = slug_urls("deals:company_detail")
@@ -334,9 +336,7 @@ def _person_title(person, korean: bool) -> str:
 
 
 def _meeting_day(meeting, korean: bool) -> str:
-    """`local_date`: a meeting's day where it was held."""
-    day = meeting.starts_at.astimezone(meeting.local_tz).date()
-    return html.escape(formatting.format_date(day, "day", _lang(korean)))
+    return html.escape(local_date(meeting, _lang(korean)))
 
 
 #: What may follow a record's link in `link_items` (as HTML).
