@@ -332,6 +332,26 @@ def test_html_format_gives_format_htmls_html():
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["", "삼성전자", "SK hynix Inc.", "&", "<", ">", '"', "'", "a&b", "<삼성>", "AT&T's \"GPU\"",
+     "&amp; already", "끝에 '", "\u2028\x00", "🚀 < 🚀"],
+)
+def test_escape_text_gives_what_html_escape_gives(text):
+    from html import escape as python_escape
+
+    from deals.templatetags.deals_tags import escape_text, html_escape
+
+    assert escape_text(text) == python_escape(text)
+    assert html_escape(text) == escape(text)
+
+    class Subclass(str):  # a str that is not safe HTML still gets escaped
+        pass
+
+    assert html_escape(Subclass(text)) == escape(text)
+    assert html_escape(mark_safe(text)) == text
+
+
+@pytest.mark.parametrize(
     "path",
     [
         "/",
