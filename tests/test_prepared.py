@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from deals.models import Deal, Meeting, Publication
+from deals.models import Company, Deal, Meeting, Person, Publication
 from deals.prepared import Columns
 from tests import factories
 
@@ -71,3 +71,63 @@ def test_json_keeps_decimals_dates_and_times_exact(deal):
             n: getattr(expected, n) for n in columns.attnames
         }
     assert loaded.starts_at.utcoffset() == dt.timedelta(0)
+
+
+def _every_field(model):
+    return [f.name for f in model._meta.concrete_fields]
+
+
+@pytest.mark.parametrize(
+    ("model", "names"),
+    [
+        (Company, ("slug", "name", "name_ko", "country")),
+        (Company, None),  # every field
+        (Person, ("slug", "name", "name_ko", "title", "title_ko")),
+        (Deal, FIELDS),
+    ],
+)
+def test_an_instance_made_directly_is_what_from_db_makes(model, names, deal):
+    """`Columns.instance` skips `from_db`'s padding and `__init__`: the instance must hold the
+    same loaded and deferred fields, the same state, and a country cleaned by its descriptor."""
+    company = factories.CompanyFactory(name="Samsung <Electronics>", name_ko="삼성전자",
+                                       country="kr")
+    person = factories.PersonFactory(company=company, name_ko="이재용", title_ko="회장")
+    record = {Company: company, Person: person, Deal: deal}[model]
+    columns = Columns(model, names or _every_field(model), "x")
+    values = [getattr(record, attname) for attname in columns.attnames]
+    made = columns.instance("default", values)
+    expected = model.from_db("default", columns.attnames, values)
+    assert type(made) is model
+    # Types too: a Country is equal to its code, but the descriptor stores the code.
+    assert {k: (type(v), v) for k, v in vars(made).items() if k != "_state"} == {
+        k: (type(v), v) for k, v in vars(expected).items() if k != "_state"
+    }
+    assert (made._state.db, made._state.adding) == ("default", False)
+    assert made.get_deferred_fields() == expected.get_deferred_fields()
+    assert made.pk == record.pk and made == record
+    if model is Company:
+        assert made.country.code == "KR" and made.name_ko == "삼성전자"
+    if names and model is not Deal:
+        # A field left out is deferred, and loads from the database when read.
+        assert "created_at" in made.get_deferred_fields()
+        assert made.created_at == record.created_at
+
+
+def test_an_instance_goes_through_from_db_when_its_signals_are_listened_to(deal):
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    columns = Columns(Deal, FIELDS, "d")
+    values = [getattr(deal, attname) for attname in columns.attnames]
+    post_init.connect(listener, sender=Deal)
+    try:
+        made = columns.instance("default", values)
+    finally:
+        post_init.disconnect(listener, sender=Deal)
+    assert seen == [deal.pk] and made.slug == deal.slug
+    columns.instance("default", values)
+    assert seen == [deal.pk]  # not called once the receiver is gone
