@@ -141,7 +141,9 @@ class Columns:
         receiver listens to the model's `pre_init` or `post_init` signal, `from_db` is used, so
         that it is called as usual."""
         model = self.model
-        if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        if (pre_init.receivers or post_init.receivers) and (
+            pre_init.has_listeners(model) or post_init.has_listeners(model)
+        ):
             return model.from_db(database, self.attnames, values)
         instance = model.__new__(model)
         state = instance._state = ModelState()

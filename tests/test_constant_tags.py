@@ -1,7 +1,7 @@
-"""deals/templatetags/constant_tags.py: `translate` and `url` with literal arguments keep their
-result per language (and address prefix), and give exactly what Django's own tags give: one
-compiled template rendered in turn for each language, prefix and escaping must never show
-another's text."""
+"""deals/templatetags/constant_tags.py: `translate`, `url` and `static` with literal arguments
+keep their result per language (and address prefix), and give exactly what Django's own tags
+give: one compiled template rendered in turn for each language, prefix and escaping must never
+show another's text."""
 
 from __future__ import annotations
 
@@ -9,10 +9,15 @@ import pytest
 from django.template import Context, Template
 from django.template.defaulttags import URLNode
 from django.templatetags.i18n import TranslateNode
+from django.templatetags.static import StaticNode
 from django.urls import include, path, set_script_prefix
 from django.utils import translation
 
-from deals.templatetags.constant_tags import ConstantTranslateNode, ConstantURLNode
+from deals.templatetags.constant_tags import (
+    ConstantStaticNode,
+    ConstantTranslateNode,
+    ConstantURLNode,
+)
 
 #: Every form of the two tags the templates use, with literal and variable arguments.
 FORMS = (
@@ -32,15 +37,21 @@ FORMS = (
     "{% url name slug=slug %}",
     "{% url 'deals:company_list' as companies %}<{{ companies }}>",
     "{% url 'no-such-view' as missing %}[{{ missing }}]",
+    '{% static "css/site.css" %}',
+    "{% static 'js/graph.js' as script %}<{{ script }}>",
+    '{% static "한글 a&b <c>.css" %}',
+    "{% static path %}",
+    '{% static "css/site.css"|upper %}',
 )
 
-CONTEXT = {"word": "Meetings", "slug": "sk-aws-ulsan", "name": "deals:company_detail"}
+CONTEXT = {"word": "Meetings", "slug": "sk-aws-ulsan", "name": "deals:company_detail",
+           "path": "vendor/삼성 & co.js"}
 
 
 @pytest.mark.parametrize("source", FORMS)
 def test_each_form_renders_what_djangos_tags_render_in_each_language_and_prefix(source):
-    ours = Template("{% load i18n constant_tags %}" + source)
-    djangos = Template("{% load i18n %}" + source)
+    ours = Template("{% load i18n static constant_tags %}" + source)
+    djangos = Template("{% load i18n static %}" + source)
     seen = set()
     try:
         # The same compiled template, rendered in turn: a result kept for one language or
@@ -65,7 +76,7 @@ def test_each_form_renders_what_djangos_tags_render_in_each_language_and_prefix(
 
 def test_literal_forms_are_kept_and_variable_ones_are_djangos():
     def nodes(source):
-        template = Template("{% load i18n constant_tags %}" + source)
+        template = Template("{% load i18n static constant_tags %}" + source)
         skipped = ("TextNode", "LoadNode")
         return [type(node) for node in template.nodelist if type(node).__name__ not in skipped]
 
@@ -79,6 +90,19 @@ def test_literal_forms_are_kept_and_variable_ones_are_djangos():
     assert nodes("{% url 'deals:deal_detail' slug='x' %}") == [ConstantURLNode]
     assert nodes("{% url 'deals:deal_detail' slug %}") == [URLNode]
     assert nodes("{% url name %}") == [URLNode]
+    assert nodes('{% static "css/site.css" %}') == [ConstantStaticNode]
+    assert nodes('{% static "css/site.css" as css %}') == [ConstantStaticNode]
+    assert nodes("{% static path %}") == [StaticNode]
+    assert nodes('{% static "css/site.css"|upper %}') == [StaticNode]
+
+
+def test_a_kept_static_address_follows_the_static_settings(settings):
+    """Django makes its static files storage again when a test changes these settings; a
+    kept address must not outlive them."""
+    template = Template('{% load static constant_tags %}{% static "css/site.css" %}')
+    assert template.render(Context()) == "/static/css/site.css"
+    settings.STATIC_URL = "/자산/"
+    assert template.render(Context()) == "/자산/css/site.css"
 
 
 def test_korean_and_english_alternate_on_one_node():
@@ -112,12 +136,13 @@ def test_every_public_template_with_these_tags_loads_them_after_djangos():
     missing = []
     for template in templates:
         text = template.read_text(encoding="utf-8")
-        if not re.search(r"{%\s*(translate|trans|url)\s", text):
+        if not re.search(r"{%\s*(translate|trans|url|static)\s", text):
             continue
         load = re.search(r"{%\s*load\s+([^%]*)%}", text)
         libraries = load.group(1).split() if load else []
-        if "constant_tags" not in libraries or (
-            "i18n" in libraries and libraries.index("i18n") > libraries.index("constant_tags")
+        if "constant_tags" not in libraries or any(
+            name in libraries and libraries.index(name) > libraries.index("constant_tags")
+            for name in ("i18n", "static")
         ):
             missing.append(template.name)
     assert len(templates) > 20
