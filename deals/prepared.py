@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.db import models
@@ -77,6 +78,13 @@ def execute(connection, prepared: Prepared, values: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
+#: `to_python` methods that return a JSON string, whole number or boolean as they are given.
+_AS_JSON_GIVES = frozenset({
+    models.CharField.to_python, models.TextField.to_python, models.IntegerField.to_python,
+    models.BooleanField.to_python,
+})
+
+
 class Columns:
     """A model's columns as a prepared statement reads them, and the instances they make.
 
@@ -92,6 +100,11 @@ class Columns:
         self.fields = [f for f in model._meta.concrete_fields if f.name in wanted]
         self.attnames = [f.attname for f in self.fields]
         self.pk_index = self.fields.index(model._meta.pk)
+        # How each field's JSON value becomes its Python value (`to_python`), or None where
+        # JSON already gives it: text, whole numbers and booleans.
+        self.converters = [
+            None if type(f).to_python in _AS_JSON_GIVES else f.to_python for f in self.fields
+        ]
         # The fields whose class attribute is a data descriptor (a country: its descriptor
         # cleans the value on the way in): set through it, as Model.__init__ does.
         self.set_through = frozenset(
@@ -120,7 +133,7 @@ class Columns:
     def take(self, database: str, values, *, nullable: bool = False):
         """An instance from the next columns of a row (an iterator over it), or None for a
         LEFT JOIN that found no row."""
-        taken = [next(values) for _field in self.fields]
+        taken = list(islice(values, len(self.fields)))
         if nullable and taken[self.pk_index] is None:
             return None
         return self.instance(database, taken)
@@ -128,7 +141,10 @@ class Columns:
     def from_json(self, database: str, values: list):
         """An instance from the JSON array `json()` wrote: JSON's strings and numbers made the
         field's Python values (dates, times, ...) as the ORM reads them."""
-        python = [f.to_python(v) for f, v in zip(self.fields, values, strict=True)]
+        python = [
+            v if convert is None or v is None else convert(v)
+            for convert, v in zip(self.converters, values, strict=True)
+        ]
         return self.instance(database, python)
 
     def instance(self, database: str, values: list):
