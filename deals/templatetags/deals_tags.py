@@ -380,7 +380,9 @@ def link_items(records, viewname: str, note: str = "", inline: bool = False) -> 
     for record in records:
         if field is None:
             field = _NAME_FIELDS.get(type(record), "")
-        name = record.localized(field, korean) if field else str(record)
+            # `Bilingual.localized`, unrolled: the reader's language first, then the other.
+            first, second = (f"{field}_ko", field) if korean else (field, f"{field}_ko")
+        name = (getattr(record, first) or getattr(record, second) or "") if field else str(record)
         link = f'<a href="{escape(url(record.slug))}">{escape(name)}</a>'
         if inline:
             items.append(link)
