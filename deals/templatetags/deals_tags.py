@@ -247,28 +247,31 @@ class _RowContext:
         self.company_url = slug_urls("deals:company_detail")
 
     def row(self, deal) -> str:
+        # An f-string rather than html_format: the labels are escaped once a table, the
+        # links and the badge are HTML already, and each text is escaped here exactly once
+        # (tests/test_templatetags.py compares the rows with the template loop they replace).
         deal_label, supplier, buyer, quantity_label, value, status, announced = self.labels
         korean = self.korean
         product = ""
         if deal.product or deal.product_ko:
-            product = html_format(
-                '<span class="sub">{}</span>', deal.localized("product", korean)
+            product = (
+                f'<span class="sub">{escape_text(deal.localized("product", korean))}</span>'
             )
-        badge = self.status_badge(deal)
-        return html_format(
+        parties = deal.public_parties
+        day = formatting.format_date(deal.announced_on, "day", self.lang) or "—"
+        return (
             "<tr>"
-            '<th scope="row" data-label="{}"><a href="{}">{}</a>{}</th>'
-            '<td data-label="{}">{}</td><td data-label="{}">{}</td>'
-            '<td data-label="{}">{}</td><td data-label="{}">{}</td>'
-            '<td data-label="{}">{}</td><td data-label="{}">{}</td>'
-            "</tr>",
-            deal_label, self.deal_url(deal.slug), deal.localized("title", korean), product,
-            supplier, self.company_links(deal.public_parties, "supplier"),
-            buyer, self.company_links(deal.public_parties, "buyer"),
-            quantity_label, self.quantity(deal) or "—",
-            value, formatting.deal_value(deal, lang=self.lang),
-            status, badge,
-            announced, formatting.format_date(deal.announced_on, "day", self.lang) or "—",
+            f'<th scope="row" data-label="{deal_label}">'
+            f'<a href="{escape_text(self.deal_url(deal.slug))}">'
+            f'{escape_text(deal.localized("title", korean))}</a>{product}</th>'
+            f'<td data-label="{supplier}">{self.company_links(parties, "supplier")}</td>'
+            f'<td data-label="{buyer}">{self.company_links(parties, "buyer")}</td>'
+            f'<td data-label="{quantity_label}">{html_escape(self.quantity(deal) or "—")}</td>'
+            f'<td data-label="{value}">'
+            f"{html_escape(formatting.deal_value(deal, lang=self.lang))}</td>"
+            f'<td data-label="{status}">{self.status_badge(deal)}</td>'
+            f'<td data-label="{announced}">{html_escape(day)}</td>'
+            "</tr>"
         )
 
     def quantity(self, deal) -> str:
@@ -279,8 +282,8 @@ class _RowContext:
     def status_badge(self, deal) -> str:
         if not deal.status:
             return ""
-        return html_format('<span class="status status-{}">{}</span>', deal.status,
-                           self.statuses.get(deal.status, deal.status))
+        return SafeString(f'<span class="status status-{html_escape(deal.status)}">'
+                          f"{html_escape(self.statuses.get(deal.status, deal.status))}</span>")
 
     def company_links(self, parties, role: str) -> str:
         links = [self.company_link(p.company) for p in parties if p.role == role]
@@ -315,8 +318,8 @@ class _RowContext:
         ]
 
     def company_link(self, company) -> str:
-        return html_format('<a href="{}">{}</a>', self.company_url(company.slug),
-                           company.localized("name", self.korean))
+        return SafeString(f'<a href="{escape_text(self.company_url(company.slug))}">'
+                          f'{escape_text(company.localized("name", self.korean))}</a>')
 
 
 @register.simple_tag
