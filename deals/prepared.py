@@ -151,8 +151,8 @@ class Columns:
         """`Model.from_db(database, attnames, values)`, the same instance, made directly.
 
         `from_db` pads the values to every concrete field, marking the rest deferred, and
-        `__init__` walks them all again; for the hundred people of the hub company's page that
-        was a twentieth of its time. Here the loaded values go straight into the instance's
+        `__init__` walks them all again; the hub company's page makes about 125 instances this
+        way (its hundred people). Here the loaded values go straight into the instance's
         `__dict__` (a deferred field is one missing from it, as after `from_db`). When a
         receiver listens to the model's `pre_init` or `post_init` signal, `from_db` is used, so
         that it is called as usual."""
