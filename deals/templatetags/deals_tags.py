@@ -55,6 +55,21 @@ def html_format(template_text: str, *args) -> SafeString:
     return SafeString(template_text.format(*map(html_escape, args)))
 
 
+def _link(address: str, text: str) -> SafeString:
+    """`<a href="address">text</a>`, both escaped: a link to a record from its address and
+    its name."""
+    return SafeString(f'<a href="{escape_text(address)}">{escape_text(text)}</a>')
+
+
+def _status_badge(value: str, label) -> SafeString:
+    """A status as its badge (the markup of templates/deals/_status.html), or nothing."""
+    if not value:
+        return SafeString("")
+    return SafeString(
+        f'<span class="status status-{escape_text(value)}">{html_escape(label)}</span>'
+    )
+
+
 @register.filter
 def tr(record, field: str) -> str:
     """A record's field in the reader's language, falling back to the other: `deal|tr:"title"`."""
@@ -280,10 +295,7 @@ class _RowContext:
         )
 
     def status_badge(self, deal) -> str:
-        if not deal.status:
-            return ""
-        return SafeString(f'<span class="status status-{html_escape(deal.status)}">'
-                          f"{html_escape(self.statuses.get(deal.status, deal.status))}</span>")
+        return _status_badge(deal.status, self.statuses.get(deal.status, deal.status))
 
     def company_links(self, parties, role: str) -> str:
         links = [self.company_link(p.company) for p in parties if p.role == role]
@@ -318,8 +330,7 @@ class _RowContext:
         ]
 
     def company_link(self, company) -> str:
-        return SafeString(f'<a href="{escape_text(self.company_url(company.slug))}">'
-                          f'{escape_text(company.localized("name", self.korean))}</a>')
+        return _link(self.company_url(company.slug), company.localized("name", self.korean))
 
 
 @register.simple_tag
@@ -377,7 +388,6 @@ def link_items(records, viewname: str, note: str = "", inline: bool = False) -> 
     korean = reads_korean()
     url = slug_urls(viewname)
     describe = _ITEM_NOTES[note] if note else None
-    escape = escape_text
     items = []
     field = None
     for record in records:
@@ -386,7 +396,7 @@ def link_items(records, viewname: str, note: str = "", inline: bool = False) -> 
             # `Bilingual.localized`, unrolled: the reader's language first, then the other.
             first, second = (f"{field}_ko", field) if korean else (field, f"{field}_ko")
         name = (getattr(record, first) or getattr(record, second) or "") if field else str(record)
-        link = f'<a href="{escape(url(record.slug))}">{escape(name)}</a>'
+        link = _link(url(record.slug), name)
         if inline:
             items.append(link)
             continue
@@ -456,8 +466,7 @@ def timeline_items(events) -> SafeString:
                              formatting.format_date(event.date, event.date_precision or "day",
                                                     lang))]
         if event.status:
-            parts.append(html_format('<span class="status status-{}">{}</span>', event.status,
-                                     statuses.get(event.status, event.status)))
+            parts.append(_status_badge(event.status, statuses.get(event.status, event.status)))
         if event.note or event.note_ko:
             parts.append(html_format("<p>{}</p>", event.localized("note", korean)))
         source = public(event.source)
@@ -475,8 +484,7 @@ def timeline_items(events) -> SafeString:
 
 
 def _party_link(party, url, korean: bool) -> str:
-    link = html_format('<a href="{}">{}</a>', url(party.company.slug),
-                       party.company.localized("name", korean))
+    link = _link(url(party.company.slug), party.company.localized("name", korean))
     if party.note or party.note_ko:
         link += html_format(' <span class="sub">({})</span>', party.localized("note", korean))
     return link
