@@ -29,6 +29,24 @@ sys.path.insert(0, str(ROOT / "bench"))
 from run import SERVER, base_env, default_database  # noqa: E402
 
 
+def setup_django(deals: int, *, cached: bool = False) -> None:
+    """Django in this process against the benchmark's database at `deals`, with its production
+    settings: the page and API caches off (on, with Redis, when `cached`), the whole-table
+    figures cached, as in the benchmark's phases."""
+    database = os.environ.get("BENCH_DATABASE_URL", SERVER + default_database(deals))
+    env = base_env(database)
+    env.update(PAGE_CACHE_SECONDS="0", DATA_CACHE_SECONDS="3600", LOG_LEVEL="WARNING")
+    if cached:
+        env.update(PAGE_CACHE_SECONDS="300",
+                   REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    env.setdefault("DJANGO_SETTINGS_MODULE", "dealtracker.settings")
+    os.environ.update(env)
+
+    import django
+
+    django.setup()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("url")
@@ -41,18 +59,7 @@ def main() -> int:
                         help="with the Redis page and API cache on, as in the cached phase")
     args = parser.parse_args()
 
-    database = os.environ.get("BENCH_DATABASE_URL", SERVER + default_database(args.deals))
-    env = base_env(database)
-    env.update(PAGE_CACHE_SECONDS="0", DATA_CACHE_SECONDS="3600", LOG_LEVEL="WARNING")
-    if args.cached:
-        env.update(PAGE_CACHE_SECONDS="300",
-                   REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
-    env.setdefault("DJANGO_SETTINGS_MODULE", "dealtracker.settings")
-    os.environ.update(env)
-
-    import django
-
-    django.setup()
+    setup_django(args.deals, cached=args.cached)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

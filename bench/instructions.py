@@ -34,16 +34,9 @@ def requests_in_process(url: str, count: int) -> None:
     """The child: set up Django as bench/inprocess.py does, warm up, then `count` requests."""
     sys.path.insert(0, str(Path.cwd()))
     sys.path.insert(0, str(Path.cwd() / "bench"))
-    from run import SERVER, base_env, default_database
+    from inprocess import setup_django
 
-    deals = int(os.environ.get("BENCH_DEALS", 100_000))
-    env = base_env(os.environ.get("BENCH_DATABASE_URL", SERVER + default_database(deals)))
-    env.update(PAGE_CACHE_SECONDS="0", DATA_CACHE_SECONDS="3600", LOG_LEVEL="WARNING")
-    env.setdefault("DJANGO_SETTINGS_MODULE", "dealtracker.settings")
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    setup_django(int(os.environ.get("BENCH_DEALS", 100_000)))
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
