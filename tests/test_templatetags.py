@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.template import Context, Template
 from django.test.html import parse_html
 from django.utils import translation
@@ -19,6 +20,7 @@ from django.utils.safestring import mark_safe
 
 from deals import models
 from deals.templatetags.deals_tags import (
+    checkboxes,
     choice_labels,
     deal_rows,
     link_items,
@@ -214,6 +216,35 @@ def test_options_with_lazy_labels_follow_each_requests_language():
             assert f">{escape(str(label))}</option>" in english
     assert korean != english and korean.count(" selected>") == 1
     assert "selected" not in korean_again
+
+
+def test_options_of_a_filtersets_choice_field_are_kept_per_language_and_stay_right():
+    from deals.filters import DealFilterSet
+
+    def render(language, query):
+        with translation.override(language):
+            form = DealFilterSet(QueryDict(query)).form
+            field = form["kind"]
+            return options(field.field.choices, field.value()), checkboxes(
+                "status", form["status"].field.choices, form["status"].value()
+            )
+
+    english, english_boxes = render("en", "kind=mou&status=signed&status=rumored")
+    korean, korean_boxes = render("ko", "kind=mou")
+    english_again, _boxes = render("en", "")
+    for value, label in models.DealKind.choices:
+        with translation.override("ko"):
+            assert f'value="{value}"' in korean and f">{escape(str(label))}</option>" in korean
+        with translation.override("en"):
+            assert f">{escape(str(label))}</option>" in english_again
+    assert '<option value="mou" selected>' in english and '<option value="mou" selected>' in korean
+    assert "selected" not in english_again and 'value=""' not in english
+    assert english_boxes.count(" checked") == 2 and 'value="signed" checked' in english_boxes
+    assert " checked" not in korean_boxes and "서명" in korean_boxes
+    # The same text as the choices given as plain (value, label) lists.
+    with translation.override("ko"):
+        as_lists = [(v, str(label)) for v, label in models.DealKind.choices]
+        assert korean == options(as_lists, "mou")
 
 
 CHECKBOXES_REFERENCE = Template(

@@ -8,6 +8,7 @@ import functools
 import html
 import re
 import unicodedata
+import weakref
 from urllib.parse import quote
 
 from django import template
@@ -20,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, gettext_noop
+from django_filters.fields import ChoiceIterator as FilterChoiceIterator
 
 from .. import formatting
 from ..models import Company, Meeting, Person, Project
@@ -186,6 +188,8 @@ def _chosen(selected) -> set:
 def _text_pairs(choices) -> tuple[tuple[str, str], ...] | None:
     """`choices` as a tuple of (value, label) strings, labels translated (a form field's
     choices hold lazy labels), or None when they are something else (records, groups)."""
+    if type(choices) is FilterChoiceIterator:
+        return _filter_field_pairs(choices, get_language() or "")
     if type(choices) not in (tuple, list) or not all(
         type(c) is tuple and len(c) == 2 and type(c[0]) is str
         and isinstance(c[1], (str, Promise)) for c in choices
@@ -194,6 +198,29 @@ def _text_pairs(choices) -> tuple[tuple[str, str], ...] | None:
     if type(choices) is tuple and all(type(c[1]) is str for c in choices):
         return choices
     return tuple((value, str(label)) for value, label in choices)
+
+
+#: The text pairs of django-filter's choice fields, per form field (see below).
+_filter_choices: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_NOT_TEXT = ()
+
+
+def _filter_field_pairs(choices, language: str):
+    """`_text_pairs` of a django-filter `ChoiceIterator`: a FilterSet's fixed choices (the
+    deal filters' statuses, kinds and categories), whose form field every form of the
+    FilterSet class shares (deals/filters.py, `SharedFields`). Iterating one normalises the
+    choices and translates every lazy label again, most of what `options` cost on the deal
+    list; the pairs are kept per field, choices and language instead (choices given to the
+    field anew are a new list, and are read again). A ModelChoiceIterator (choices from a
+    query) is another type and never kept."""
+    source, kept = _filter_choices.get(choices.field, (None, None))
+    if source is not choices.choices:
+        source, kept = choices.choices, {}
+        _filter_choices[choices.field] = (source, kept)
+    pairs = kept.get(language)
+    if pairs is None:
+        pairs = kept[language] = _text_pairs(tuple(choices)) or _NOT_TEXT
+    return pairs or None
 
 
 @functools.lru_cache(maxsize=64)
