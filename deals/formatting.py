@@ -12,10 +12,12 @@ gettext, so they live in the Korean catalog with everything else.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -57,15 +59,6 @@ EN_UNIT = {
 def _lang(lang: str | None) -> str:
     lang = lang or translation.get_language() or "en"
     return "ko" if lang.startswith("ko") else "en"
-
-
-def _speaking(lang: str):
-    """`translation.override(lang)`, or nothing to do when `lang` is already the active
-    language (activating one costs more than the gettext it is for; a table of deals formats
-    a hundred figures)."""
-    if translation.get_language() == lang:
-        return contextlib.nullcontext()
-    return translation.override(lang)
 
 
 def _dec(value) -> Decimal:
@@ -150,16 +143,33 @@ def qualify(text: str, qualifier: str | None, lang: str | None = None) -> str:
     """Put a figure in the words of its certainty: "up to 50,000 GPUs", "최대 30억 달러"."""
     if not text or not qualifier or qualifier == "exact":
         return text
-    with _speaking(_lang(lang)):
-        if qualifier == "about":
-            return pgettext("figure", "about %(figure)s") % {"figure": text}
-        if qualifier == "up_to":
-            return pgettext("figure", "up to %(figure)s") % {"figure": text}
-        if qualifier == "at_least":
-            return pgettext("figure", "at least %(figure)s") % {"figure": text}
-        if qualifier == "more_than":
-            return pgettext("figure", "more than %(figure)s") % {"figure": text}
-    return text
+    pattern = _words(_lang(lang)).get(qualifier)
+    return pattern % {"figure": text} if pattern else text
+
+
+@functools.lru_cache(maxsize=8)
+def _words(lang: str) -> dict[str, str]:
+    """The phrases figures are put in, in `lang`, looked up once per process and language: a
+    table of deals formats a value or two a row, and each gettext call looks up the active
+    language and walks the catalogs and their fallbacks again."""
+    with translation.override(lang):
+        return {
+            "about": pgettext("figure", "about %(figure)s"),
+            "up_to": pgettext("figure", "up to %(figure)s"),
+            "at_least": pgettext("figure", "at least %(figure)s"),
+            "more_than": pgettext("figure", "more than %(figure)s"),
+            "undisclosed": _("value undisclosed"),
+            "estimate": _("%(value)s (estimate)"),
+            "converted at": _("(≈ %(converted)s at the rate of %(date)s)"),
+            "converted": _("(≈ %(converted)s)"),
+        }
+
+
+@receiver(setting_changed)
+def _forget_words(*, setting, **kwargs):
+    # As Django forgets its catalogs when these change (django/test/signals.py).
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _words.cache_clear()
 
 
 def format_quantity(quantity, unit: str, qualifier: str | None = None,
@@ -233,20 +243,20 @@ def format_value(*, amount, currency: str, disclosure: str, qualifier: str | Non
     significant digits, since a converted figure is never exact.
     """
     lang = _lang(lang)
-    with _speaking(lang):
-        if disclosure == "undisclosed" or amount is None:
-            return _("value undisclosed")
-        text = qualify(format_money(amount, currency, lang), qualifier, lang)
-        if disclosure == "estimated":
-            text = _("%(value)s (estimate)") % {"value": text}
-        if equivalent is not None and equivalent_currency and equivalent_currency != currency:
-            converted = format_money(round_significant(equivalent), equivalent_currency, lang)
-            if rate_date:
-                text += " " + _("(≈ %(converted)s at the rate of %(date)s)") % {
-                    "converted": converted, "date": rate_date.isoformat()}
-            else:
-                text += " " + _("(≈ %(converted)s)") % {"converted": converted}
-        return text
+    words = _words(lang)
+    if disclosure == "undisclosed" or amount is None:
+        return words["undisclosed"]
+    text = qualify(format_money(amount, currency, lang), qualifier, lang)
+    if disclosure == "estimated":
+        text = words["estimate"] % {"value": text}
+    if equivalent is not None and equivalent_currency and equivalent_currency != currency:
+        converted = format_money(round_significant(equivalent), equivalent_currency, lang)
+        if rate_date:
+            text += " " + words["converted at"] % {
+                "converted": converted, "date": rate_date.isoformat()}
+        else:
+            text += " " + words["converted"] % {"converted": converted}
+    return text
 
 
 def deal_value(deal, krw_rate=None, lang: str | None = None) -> str:
