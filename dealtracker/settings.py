@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `{% extends %}` finding the root template's blocks once (its docstring).
+            "builtins": ["deals.templatetags.kept_blocks"],
         },
     },
 ]
