@@ -638,3 +638,28 @@ def test_gpus_by_buyer_counts_gpu_deals_for_each_published_buyer():
         {"company": samsung.pk, "gpus": Decimal("50000")},
         {"company": sk.pk, "gpus": Decimal("50000")},
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("prefix", ["/", "/a&b's/"])
+def test_slug_urls_escaped_gives_reverse_escaped_for_an_attribute(language, prefix):
+    import html
+
+    from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+    from deals.models.base import slug_urls
+
+    set_script_prefix(prefix)
+    try:
+        with translation.override(language):
+            expected = reverse("deals:company_detail", kwargs={"slug": "sk-hynix_2025"})
+            plain = slug_urls("deals:company_detail")
+            escaped = slug_urls("deals:company_detail", escaped=True)
+            assert plain("sk-hynix_2025") == expected
+            assert escaped("sk-hynix_2025") == html.escape(expected)
+            for ugly in ("삼성", 'a&b"'):  # refused by the address, as reverse refuses them
+                with pytest.raises(NoReverseMatch):
+                    escaped(ugly)
+    finally:
+        set_script_prefix("/")
+    assert prefix == "/" or "&amp;b&#x27;s/" in escaped("sk-hynix_2025")

@@ -4,6 +4,7 @@ money with its certainty, and dates with their precision."""
 from __future__ import annotations
 
 import functools
+import html
 import re
 from decimal import Decimal
 
@@ -182,17 +183,22 @@ def slug_url(viewname: str, slug: str) -> str:
     return slug_urls(viewname)(slug)
 
 
-def slug_urls(viewname: str, language: str | None = None):
+def slug_urls(viewname: str, language: str | None = None, *, escaped: bool = False):
     """`slug_url` for many records of one view: the language, prefix and address pattern are
     looked up once (each a context-local read) rather than once per record. In `language`
-    when given (the language switcher's links), else the active one."""
+    when given (the language switcher's links), else the active one. With `escaped`, the
+    addresses come HTML-escaped for an attribute (`html.escape`), the pattern escaped once
+    rather than each address: a slug the converter accepts holds nothing to escape."""
     language = language or get_language()
     template = _address(viewname, True, language)
+    if escaped:
+        template = html.escape(template)
 
     def url(slug: str) -> str:
         if not SLUG.fullmatch(slug or ""):
             with override(language):
-                return reverse(viewname, kwargs={"slug": slug})
+                address = reverse(viewname, kwargs={"slug": slug})
+            return html.escape(address) if escaped else address
         return template.replace(_SLOT, slug, 1)
 
     return url

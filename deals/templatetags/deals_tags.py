@@ -57,10 +57,11 @@ def html_format(template_text: str, *args) -> SafeString:
     return SafeString(template_text.format(*map(html_escape, args)))
 
 
-def _link(address: str, text: str) -> SafeString:
-    """`<a href="address">text</a>`, both escaped: a link to a record from its address and
-    its name."""
-    return SafeString(f'<a href="{escape_text(address)}">{escape_text(text)}</a>')
+def _link(href: str, text: str) -> str:
+    """`<a href="href">text</a>`, the name escaped: a link to a record from its address as
+    `slug_urls(..., escaped=True)` gives it (already escaped) and its name. Plain text, as
+    the callers join the links into one SafeString."""
+    return f'<a href="{href}">{escape_text(text)}</a>'
 
 
 def _status_badge(value: str, label) -> SafeString:
@@ -285,8 +286,9 @@ class _RowContext:
         self.korean = reads_korean()
         self.lang = _lang(self.korean)
         self.statuses = choice_labels(model, "status", get_language() or "")
-        self.deal_url = slug_urls("deals:deal_detail")
-        self.company_url = slug_urls("deals:company_detail")
+        # Addresses escaped for an attribute (`slug_urls`).
+        self.deal_url = slug_urls("deals:deal_detail", escaped=True)
+        self.company_url = slug_urls("deals:company_detail", escaped=True)
 
     def row(self, deal) -> str:
         # An f-string rather than html_format: the labels are escaped once a table, the
@@ -304,7 +306,7 @@ class _RowContext:
         return (
             "<tr>"
             f'<th scope="row" data-label="{deal_label}">'
-            f'<a href="{escape_text(self.deal_url(deal.slug))}">'
+            f'<a href="{self.deal_url(deal.slug)}">'
             f'{escape_text(deal.localized("title", korean))}</a>{product}</th>'
             f'<td data-label="{supplier}">{self.company_links(parties, "supplier")}</td>'
             f'<td data-label="{buyer}">{self.company_links(parties, "buyer")}</td>'
@@ -334,12 +336,12 @@ class _RowContext:
         supplier_label, buyer_label, deal_label, status_label, quantity_label = self.labels
         korean = self.korean
         parties = deal.public_parties
-        suppliers = [self.company_link(p.company) for p in parties if p.role == "supplier"]
-        buyers = [self.company_link(p.company) for p in parties if p.role == "buyer"]
+        company_link = self.company_link
+        suppliers = [SafeString(company_link(p.company)) for p in parties if p.role == "supplier"]
+        buyers = [SafeString(company_link(p.company)) for p in parties if p.role == "buyer"]
         if not (suppliers and buyers):
             return []
-        link = html_format('<a href="{}">{}</a>', self.deal_url(deal.slug),
-                           deal.localized("title", korean))
+        link = SafeString(_link(self.deal_url(deal.slug), deal.localized("title", korean)))
         badge = self.status_badge(deal)
         amount = self.quantity(deal) or "—"
         return [
@@ -413,7 +415,7 @@ def link_items(records, viewname: str, note: str = "", inline: bool = False) -> 
     the language and the address pattern again. Here the language, the address pattern and
     each model's name field are looked up once a list."""
     korean = reads_korean()
-    url = slug_urls(viewname)
+    url = slug_urls(viewname, escaped=True)
     describe = _ITEM_NOTES[note] if note else None
     items = []
     field = None
@@ -510,18 +512,18 @@ def timeline_items(events) -> SafeString:
     return SafeString("\n".join(items))
 
 
-def _party_link(party, url, korean: bool) -> str:
+def _party_link(party, url, korean: bool) -> SafeString:
     link = _link(url(party.company.slug), party.company.localized("name", korean))
     if party.note or party.note_ko:
-        link += html_format(' <span class="sub">({})</span>', party.localized("note", korean))
-    return link
+        link += f' <span class="sub">({escape_text(party.localized("note", korean))})</span>'
+    return SafeString(link)
 
 
 @register.simple_tag
 def party_links(parties) -> SafeString:
     """Links to the companies of a deal's parties with their notes, joined by commas."""
     korean = reads_korean()
-    url = slug_urls("deals:company_detail")
+    url = slug_urls("deals:company_detail", escaped=True)
     return SafeString(", ".join(_party_link(party, url, korean) for party in parties))
 
 
@@ -530,7 +532,7 @@ def party_facts(parties) -> SafeString:
     """One `<div><dt>role</dt><dd>company</dd></div>` a party: the roles other than supplier
     and buyer, each under its own heading."""
     korean = reads_korean()
-    url = slug_urls("deals:company_detail")
+    url = slug_urls("deals:company_detail", escaped=True)
     return SafeString("".join(
         html_format("<div><dt>{}</dt><dd>{}</dd></div>", label(party, "role"),
                     _party_link(party, url, korean))
