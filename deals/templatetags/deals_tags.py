@@ -9,6 +9,7 @@ import html
 import re
 import unicodedata
 import weakref
+import zoneinfo
 from urllib.parse import quote
 
 from django import template
@@ -392,7 +393,16 @@ def _person_title(person, korean: bool) -> str:
 
 
 def _meeting_day(meeting, korean: bool) -> str:
-    return escape_text(local_date(meeting, _lang(korean)))
+    return _local_day(meeting.starts_at, meeting.timezone, _lang(korean))
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_day(starts_at: dt.datetime, zone: str, lang: str) -> str:
+    """`local_date` of a meeting that starts at `starts_at` in the zone named `zone`, escaped:
+    kept per process, as the hub company's page lists a hundred meetings, the same ones on
+    every request, and each took a time-zone conversion and a date format."""
+    local = starts_at.astimezone(zoneinfo.ZoneInfo(zone))
+    return escape_text(formatting.format_date(local.date(), "day", lang))
 
 
 #: What may follow a record's link in `link_items` (as HTML).
