@@ -97,3 +97,31 @@ def test_shared_filter_fields_speak_each_requests_language():
         assert str(korean.form.fields["status"].label) == "상태"
     with translation.override("en"):
         assert str(english.form.fields["status"].label) == "Status"
+
+
+@pytest.mark.parametrize("filterset_class", [DealFilterSet, CompanyFilterSet, MeetingFilterSet])
+def test_bound_fields_are_djangos_with_the_help_text_read_when_asked(filterset_class):
+    from django.forms import BoundField
+    from django.utils.html import escape
+
+    from deals.filters import FilterBoundField
+
+    form = filterset_class(data={"q": "<b>삼성</b>"}, queryset=None).form
+    for name, field in form.fields.items():
+        ours = form[name]
+        djangos = BoundField(form, field, name)
+        assert type(ours) is FilterBoundField
+        for attribute in ("html_name", "html_initial_name", "html_initial_id", "label",
+                          "auto_id", "id_for_label"):
+            assert getattr(ours, attribute) == getattr(djangos, attribute), (name, attribute)
+        assert ours.value() == djangos.value()
+        for language in ("en", "ko"):
+            with translation.override(language):
+                assert str(ours.help_text) == str(djangos.help_text)
+    with translation.override("ko"):
+        assert "삼성" in str(form["q"].help_text)
+    assert form["q"].value() == "<b>삼성</b>"
+    # The browsable API's filter form renders through the same bound fields.
+    with translation.override("ko"):
+        help_text = str(form["q"].help_text)
+        assert help_text and escape(help_text) in form.as_div()
