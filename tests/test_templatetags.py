@@ -200,6 +200,14 @@ def test_options_from_a_tuple_are_kept_per_process_and_give_the_same_html():
     assert again == options(list(pairs), "KR")
     assert '<option value="US" selected>미국 &lt;US&gt;</option>' in first
     assert 'value="US" selected' not in again
+    # The same tuple again, kept by identity: nothing, an unknown value, both, then one.
+    for selected, marked in ((None, 0), ("", 0), ("XX", 0), (["KR", "US"], 2), ("KR", 1)):
+        got = options(pairs, selected)
+        assert got == options(list(pairs), selected)
+        assert got.count(" selected>") == marked
+    assert options(pairs, None) == (
+        '<option value="KR">대한민국</option><option value="US">미국 &lt;US&gt;</option>'
+    )
 
 
 def test_options_with_lazy_labels_follow_each_requests_language():
