@@ -111,9 +111,28 @@ def test_deal_rows_escape_a_heading_once(varied_deals, monkeypatch):
     from deals.templatetags import deals_tags
 
     monkeypatch.setattr(deals_tags, "gettext", lambda text: f"{text} & <b>")
-    got = deal_rows(varied_deals)
+    deals_tags._translated.cache_clear()  # translated once per language: forget the real ones
+    deals_tags._escaped_labels.cache_clear()
+    try:
+        got = deal_rows(varied_deals)
+    finally:
+        deals_tags._translated.cache_clear()
+        deals_tags._escaped_labels.cache_clear()
     assert 'data-label="Deal &amp; &lt;b&gt;"' in got
     assert "&amp;amp;" not in got and "&amp;lt;" not in got
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_kept_labels_follow_the_language_and_its_catalogs(language, settings):
+    from deals.templatetags import deals_tags
+
+    with translation.override(language):
+        labels = deals_tags._escaped_labels(deals_tags.PAGINATION_WORDS, language)
+        assert labels == tuple(escape(translation.gettext(w)) for w in deals_tags.PAGINATION_WORDS)
+    assert ("이전" in labels[0]) == (language == "ko")
+    # A change of the catalogs' settings forgets them, as Django forgets its catalogs.
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
+    assert deals_tags._escaped_labels.cache_info().currsize == 0
 
 
 # The loop the graph page's network table had before `network_rows`.

@@ -13,6 +13,8 @@ import zoneinfo
 from urllib.parse import quote
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import stringfilter
 from django.urls import NoReverseMatch
 from django.urls import translate_url as django_translate_url
@@ -305,7 +307,11 @@ def deal_rows(deals) -> SafeString:
     the template engine spent 4-5 ms a page where this spends under one. What every row shares
     (labels, the language, the address patterns) is looked up once.
     """
-    headings = ("Deal", "Supplier", "Buyer", "Quantity", "Value", "Status", "Announced")
+    headings = (
+        gettext_noop("Deal"), gettext_noop("Supplier"), gettext_noop("Buyer"),
+        gettext_noop("Quantity"), gettext_noop("Value"), gettext_noop("Status"),
+        gettext_noop("Announced"),
+    )
     rows = _table_rows(deals, headings, lambda shared, deal: [shared.row(deal)])
     if not rows:
         return html_format('<tr><td colspan="7">{}</td></tr>', gettext("No deals match."))
@@ -402,14 +408,17 @@ def network_rows(deals) -> SafeString:
     is, each supplier with each buyer of each deal (supplier, buyer, deal, status, quantity),
     labelled for the phone layout. In Python for the reason `deal_rows` is: the table holds
     every deal drawn, 300 or more, and as a template loop it was most of the page's time."""
-    headings = ("Supplier", "Buyer", "Deal", "Status", "Quantity")
+    headings = (
+        gettext_noop("Supplier"), gettext_noop("Buyer"), gettext_noop("Deal"),
+        gettext_noop("Status"), gettext_noop("Quantity"),
+    )
     return SafeString("\n".join(_table_rows(deals, headings, _RowContext.network_rows)))
 
 
 def _table_rows(deals, headings: tuple[str, ...], render) -> list[str]:
     """`render(shared, deal)`'s rows for each deal, with what the rows share (the translated
     `headings` as cell labels, the language, the address patterns) made once."""
-    labels = [SafeString(html_escape(gettext(text))) for text in headings]
+    labels = _escaped_labels(headings, get_language() or "")
     rows = []
     shared = None
     for deal in deals:
@@ -417,6 +426,28 @@ def _table_rows(deals, headings: tuple[str, ...], render) -> list[str]:
             shared = _RowContext(type(deal), labels)
         rows.extend(render(shared, deal))
     return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _translated(messages: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """gettext of each of `messages` in `language`, which must be the active one (passed so
+    that each language is kept apart): the labels that every deal table, the main navigation
+    and the pagination translate on every page, each a look-up of the language and a walk
+    through the catalogs and their fallbacks, looked up once per process and language."""
+    return tuple(gettext(message) for message in messages)
+
+
+@functools.lru_cache(maxsize=64)
+def _escaped_labels(messages: tuple[str, ...], language: str) -> tuple[SafeString, ...]:
+    return tuple(SafeString(escape_text(text)) for text in _translated(messages, language))
+
+
+@receiver(setting_changed)
+def _forget_translations(*, setting, **kwargs) -> None:
+    # As Django forgets its catalogs when these change (django/test/signals.py).
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _translated.cache_clear()
+        _escaped_labels.cache_clear()
 
 
 def _person_title(person, korean: bool) -> str:
@@ -670,6 +701,13 @@ def _translate_path(request, language: str) -> str:
     return translated
 
 
+#: The pagination's words, translated once per language (`_translated`).
+PAGINATION_WORDS = (
+    gettext_noop("Previous"), gettext_noop("Next"), gettext_noop("First page"),
+    gettext_noop("Pages"),
+)
+
+
 @register.simple_tag(takes_context=True)
 def pagination(context) -> SafeString:
     """The list pages' navigation between pages (`is_paginated`, `page_obj` and
@@ -693,10 +731,11 @@ def pagination(context) -> SafeString:
     def cursor(token) -> str:
         return "cursor=" + html_escape(quote(str(token)))
 
-    previous_text = "← " + html_escape(gettext("Previous"))
-    next_text = html_escape(gettext("Next")) + " →"
+    previous, following, first, pages = _escaped_labels(PAGINATION_WORDS, get_language() or "")
+    previous_text = f"← {previous}"
+    next_text = f"{following} →"
     if page.number is None:  # past the numbered pages: moved through by cursor
-        items.append(f'    <li><a href="?{query}">« {html_escape(gettext("First page"))}</a></li>')
+        items.append(f'    <li><a href="?{query}">« {first}</a></li>')
         if page.previous_cursor:
             link("prev", cursor(page.previous_cursor), previous_text)
         if page.next_cursor:
@@ -707,7 +746,7 @@ def pagination(context) -> SafeString:
         for number in paginator.get_elided_page_range(page.number):
             if number == page.number:
                 items.append(f'    <li><span aria-current="page">{number}</span></li>')
-            elif number == paginator.ELLIPSIS:
+            elif not isinstance(number, int):  # the ellipsis, a lazy text: not compared
                 items.append("    <li><span>…</span></li>")
             else:
                 link("", f"page={number}", str(number))
@@ -722,7 +761,7 @@ def pagination(context) -> SafeString:
         ) % {"cap": html_escape(paginator.cap)})
     return SafeString(
         '\n<nav class="pagination" aria-label="{}">\n  <ul>\n{}\n  </ul>{}\n</nav>\n'.format(
-            html_escape(gettext("Pages")), "\n".join(items), note
+            pages, "\n".join(items), note
         )
     )
 
@@ -772,6 +811,9 @@ MAIN_NAV = (
 )
 
 
+MAIN_NAV_NAMES = tuple(name for _viewname, name in MAIN_NAV)
+
+
 @register.simple_tag(takes_context=True)
 def main_nav(context) -> SafeString:
     """The main navigation's links, the page the reader is on marked `aria-current`: seven
@@ -780,12 +822,12 @@ def main_nav(context) -> SafeString:
     request = context.get("request")
     path = request.path if request is not None else None
     language = get_language()
+    names = _escaped_labels(MAIN_NAV_NAMES, language or "")
     items = []
-    for viewname, name in MAIN_NAV:
+    for (viewname, _name), name in zip(MAIN_NAV, names, strict=True):
         address = view_url(viewname, language)
         current = ' aria-current="page"' if address == path else ""
-        items.append(f'<li><a href="{escape_text(address)}"{current}>'
-                     f"{escape_text(gettext(name))}</a></li>")
+        items.append(f'<li><a href="{escape_text(address)}"{current}>{name}</a></li>')
     return SafeString("\n          ".join(items))
 
 
