@@ -13,14 +13,13 @@ gettext, so they live in the Korean catalog with everything else.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from .i18n import kept_per_language
 
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -147,7 +146,7 @@ def qualify(text: str, qualifier: str | None, lang: str | None = None) -> str:
     return pattern % {"figure": text} if pattern else text
 
 
-@functools.lru_cache(maxsize=8)
+@kept_per_language(maxsize=8)
 def _words(lang: str) -> dict[str, str]:
     """The phrases figures are put in, in `lang`, looked up once per process and language: a
     table of deals formats a value or two a row, and each gettext call looks up the active
@@ -163,13 +162,6 @@ def _words(lang: str) -> dict[str, str]:
             "converted at": _("(≈ %(converted)s at the rate of %(date)s)"),
             "converted": _("(≈ %(converted)s)"),
         }
-
-
-@receiver(setting_changed)
-def _forget_words(*, setting, **kwargs):
-    # As Django forgets its catalogs when these change (django/test/signals.py).
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
-        _words.cache_clear()
 
 
 def format_quantity(quantity, unit: str, qualifier: str | None = None,

@@ -13,8 +13,6 @@ import zoneinfo
 from urllib.parse import quote
 
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.defaultfilters import stringfilter
 from django.urls import NoReverseMatch
 from django.urls import translate_url as django_translate_url
@@ -27,6 +25,7 @@ from django.utils.translation import get_language, gettext, gettext_noop
 from django_filters.fields import ChoiceIterator as FilterChoiceIterator
 
 from .. import formatting
+from ..i18n import kept_per_language
 from ..models import Company, Meeting, Person, Project
 from ..models.base import SLUG, reads_korean, slug_urls, view_url
 
@@ -428,7 +427,7 @@ def _table_rows(deals, headings: tuple[str, ...], render) -> list[str]:
     return rows
 
 
-@functools.lru_cache(maxsize=64)
+@kept_per_language()
 def _translated(messages: tuple[str, ...], language: str) -> tuple[str, ...]:
     """gettext of each of `messages` in `language`, which must be the active one (passed so
     that each language is kept apart): the labels that every deal table, the main navigation
@@ -437,17 +436,9 @@ def _translated(messages: tuple[str, ...], language: str) -> tuple[str, ...]:
     return tuple(gettext(message) for message in messages)
 
 
-@functools.lru_cache(maxsize=64)
+@kept_per_language()
 def _escaped_labels(messages: tuple[str, ...], language: str) -> tuple[SafeString, ...]:
     return tuple(SafeString(escape_text(text)) for text in _translated(messages, language))
-
-
-@receiver(setting_changed)
-def _forget_translations(*, setting, **kwargs) -> None:
-    # As Django forgets its catalogs when these change (django/test/signals.py).
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
-        _translated.cache_clear()
-        _escaped_labels.cache_clear()
 
 
 def _person_title(person, korean: bool) -> str:
@@ -621,7 +612,7 @@ def party_names(parties) -> str:
     return ", ".join(party.company.localized("name", korean) for party in parties)
 
 
-@functools.lru_cache(maxsize=256)
+@kept_per_language(maxsize=256)
 def choice_labels(model, field: str, language: str) -> dict:
     """{value: label} of a model field's choices in `language` (the active one, passed so that
     each language is kept apart). `get_<field>_display()` rebuilds and translates the whole

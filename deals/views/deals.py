@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
@@ -15,6 +14,7 @@ from django_countries.fields import Country
 from ..cache import cached_for_generation
 from ..detail_rows import published_deal_for_page
 from ..filters import DealFilterSet
+from ..i18n import kept_per_language
 from ..models import Company, Deal, ExchangeRate, PartyRole
 from ..spreadsheets import safe_cell
 from ..table_rows import deal_table_rows
@@ -49,7 +49,7 @@ def _filter_choices():
     return companies, tuple(sorted({str(c.country.code) for c in companies if c.country}))
 
 
-@functools.cache
+@kept_per_language()
 def _country_options(codes: tuple[str, ...], language: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((code, str(Country(code).name)) for code in codes), key=lambda o: o[1]))
 
