@@ -111,28 +111,24 @@ def test_deal_rows_escape_a_heading_once(varied_deals, monkeypatch):
     from deals.templatetags import deals_tags
 
     monkeypatch.setattr(deals_tags, "gettext", lambda text: f"{text} & <b>")
-    deals_tags._translated.cache_clear()  # translated once per language: forget the real ones
-    deals_tags._escaped_labels.cache_clear()
+    deals_tags._escaped_labels.cache_clear()  # kept per language: forget the real ones
     try:
         got = deal_rows(varied_deals)
     finally:
-        deals_tags._translated.cache_clear()
         deals_tags._escaped_labels.cache_clear()
     assert 'data-label="Deal &amp; &lt;b&gt;"' in got
     assert "&amp;amp;" not in got and "&amp;lt;" not in got
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
-def test_kept_labels_follow_the_language_and_its_catalogs(language, settings):
+def test_kept_labels_follow_the_language(language):
+    # Forgetting them with the catalogs is kept_per_language's (tests/test_i18n.py).
     from deals.templatetags import deals_tags
 
     with translation.override(language):
         labels = deals_tags._escaped_labels(deals_tags.PAGINATION_WORDS, language)
         assert labels == tuple(escape(translation.gettext(w)) for w in deals_tags.PAGINATION_WORDS)
     assert ("이전" in labels[0]) == (language == "ko")
-    # A change of the catalogs' settings forgets them, as Django forgets its catalogs.
-    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
-    assert deals_tags._escaped_labels.cache_info().currsize == 0
 
 
 # The loop the graph page's network table had before `network_rows`.
@@ -363,6 +359,19 @@ def test_link_items_match_the_template_loops_they_replace(
     _same_html(got, expected)
     assert "<script>" not in got and "<b>" not in got
     assert link_items([], viewname, **options) == ""
+
+
+def test_a_meetings_local_date_is_its_day_where_it_was_held(linked_records):
+    from deals.templatetags.deals_tags import local_date
+
+    dinner = linked_records["meetings"][1]  # 16:00 UTC on Oct 30 is Oct 31 in Seoul
+    for _ in range(2):  # the second read is the kept one
+        assert local_date(dinner, "en") == "Oct 31, 2025"
+        assert local_date(dinner, "ko") == "2025년 10월 31일"
+        with translation.override("ko"):
+            assert local_date(dinner) == "2025년 10월 31일"
+    dinner.timezone = "UTC"
+    assert local_date(dinner, "en") == "Oct 30, 2025"
 
 
 def test_html_format_gives_format_htmls_html():

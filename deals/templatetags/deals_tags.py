@@ -141,8 +141,16 @@ def local_time(meeting) -> str:
 @register.filter
 def local_date(meeting, lang: str | None = None) -> str:
     """A meeting's day where it was held."""
-    return formatting.format_date(meeting.starts_at.astimezone(meeting.local_tz).date(), "day",
-                                  lang)
+    return _local_day(meeting.starts_at, meeting.timezone, lang or get_language() or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_day(starts_at: dt.datetime, zone: str, lang: str) -> str:
+    """The day a meeting that starts at `starts_at` falls on in the zone named `zone`, kept
+    per process: the hub company's page lists the same hundred meetings on every request,
+    and each took a time-zone conversion and a date format."""
+    local = starts_at.astimezone(zoneinfo.ZoneInfo(zone))
+    return formatting.format_date(local.date(), "day", lang or None)
 
 
 @register.filter
@@ -428,17 +436,12 @@ def _table_rows(deals, headings: tuple[str, ...], render) -> list[str]:
 
 
 @kept_per_language()
-def _translated(messages: tuple[str, ...], language: str) -> tuple[str, ...]:
-    """gettext of each of `messages` in `language`, which must be the active one (passed so
-    that each language is kept apart): the labels that every deal table, the main navigation
-    and the pagination translate on every page, each a look-up of the language and a walk
-    through the catalogs and their fallbacks, looked up once per process and language."""
-    return tuple(gettext(message) for message in messages)
-
-
-@kept_per_language()
 def _escaped_labels(messages: tuple[str, ...], language: str) -> tuple[SafeString, ...]:
-    return tuple(SafeString(escape_text(text)) for text in _translated(messages, language))
+    """gettext of each of `messages` in `language`, which must be the active one (passed so
+    that each language is kept apart), escaped: the labels that every deal table, the main
+    navigation and the pagination translate on every page, each a look-up of the language and
+    a walk through the catalogs and their fallbacks, looked up once per process and language."""
+    return tuple(SafeString(escape_text(gettext(message))) for message in messages)
 
 
 def _person_title(person, korean: bool) -> str:
@@ -448,16 +451,7 @@ def _person_title(person, korean: bool) -> str:
 
 
 def _meeting_day(meeting, korean: bool) -> str:
-    return _local_day(meeting.starts_at, meeting.timezone, _lang(korean))
-
-
-@functools.lru_cache(maxsize=4096)
-def _local_day(starts_at: dt.datetime, zone: str, lang: str) -> str:
-    """`local_date` of a meeting that starts at `starts_at` in the zone named `zone`, escaped:
-    kept per process, as the hub company's page lists a hundred meetings, the same ones on
-    every request, and each took a time-zone conversion and a date format."""
-    local = starts_at.astimezone(zoneinfo.ZoneInfo(zone))
-    return escape_text(formatting.format_date(local.date(), "day", lang))
+    return escape_text(local_date(meeting, _lang(korean)))
 
 
 #: What may follow a record's link in `link_items` (as HTML).
@@ -692,7 +686,7 @@ def _translate_path(request, language: str) -> str:
     return translated
 
 
-#: The pagination's words, translated once per language (`_translated`).
+#: The pagination's words, translated once per language (`_escaped_labels`).
 PAGINATION_WORDS = (
     gettext_noop("Previous"), gettext_noop("Next"), gettext_noop("First page"),
     gettext_noop("Pages"),
