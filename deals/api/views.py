@@ -579,7 +579,8 @@ class DealViewSet(HistoryViewSet):
         # Rows with only what the cursor reads (the id and the sort fields), as named tuples.
         sort = self.filterset_class.base_filters["ordering"]
         light = visible(Deal.objects.all(), context["drafts"])
-        page = self.paginate_queryset(sort.positions(self.filter_queryset(light)))
+        chosen = self.request.query_params.get("ordering")
+        page = self.paginate_queryset(sort.positions(self.filter_queryset(light), chosen))
         found = pg_json.rows(context, drafts=context["drafts"], ids=[deal.id for deal in page])
         written = {deal_id: (body, changed) for deal_id, body, changed in found}
         # A deal deleted between the two statements is left out, as if it had gone before.

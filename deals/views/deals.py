@@ -78,7 +78,8 @@ class DealListView(PublishedListView):
     def paginate_queryset(self, queryset, page_size):
         """The page is chosen reading only the ids and the sort keys its cursors need; then
         its rows are read by id, as every deal table's are (deals/table_rows.py)."""
-        light = self.filterset_class.base_filters["ordering"].positions(queryset)
+        sort = self.filterset_class.base_filters["ordering"]
+        light = sort.positions(queryset, self.request.GET.get("ordering"))
         paginator, page, chosen, is_paginated = super().paginate_queryset(light, page_size)
         rows = deal_table_rows(row.id for row in chosen)
         page.object_list = rows
