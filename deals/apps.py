@@ -8,7 +8,10 @@ class DealsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from dealtracker import db_loaders
+
         from . import history  # noqa: F401 - connects history_note's signal receiver
         from .cache import connect_invalidation
 
         connect_invalidation()
+        db_loaders.connect()
