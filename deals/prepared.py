@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
+from psycopg.adapt import Loader
 
 from .models import Publication
 
@@ -57,10 +58,16 @@ def available(connection) -> bool:
     return settings.PREPARED_STATEMENTS and connection.vendor == "postgresql"
 
 
-def execute(connection, prepared: Prepared, values: dict) -> list[tuple]:
+def execute(
+    connection, prepared: Prepared, values: dict, *, text_as_bytes: bool = False
+) -> list[tuple]:
     """Run `prepared` on `connection` with `values` (by parameter name), preparing it first if
-    this connection has not yet; its rows."""
+    this connection has not yet; its rows. With `text_as_bytes`, its text and varchar columns
+    come as the bytes PostgreSQL sent (UTF-8), not decoded."""
     with connection.cursor() as cursor:
+        if text_as_bytes:
+            for text_type in ("text", "varchar"):
+                cursor.cursor.adapters.register_loader(text_type, BytesLoader)
         raw = connection.connection
         done = getattr(raw, "dealtracker_prepared", None)
         if done is None:
@@ -76,6 +83,13 @@ def execute(connection, prepared: Prepared, values: dict) -> list[tuple]:
             f"EXECUTE {prepared.name} ({placeholders})", [values[p] for p in prepared.params]
         )
         return cursor.fetchall()
+
+
+class BytesLoader(Loader):
+    """A text value as the bytes the server sent (`execute(..., text_as_bytes=True)`)."""
+
+    def load(self, data) -> bytes:
+        return bytes(data)
 
 
 #: `to_python` methods that return a JSON string, whole number or boolean as they are given.

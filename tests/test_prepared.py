@@ -131,3 +131,22 @@ def test_an_instance_goes_through_from_db_when_its_signals_are_listened_to(deal)
     assert seen == [deal.pk] and made.slug == deal.slug
     columns.instance("default", values)
     assert seen == [deal.pk]  # not called once the receiver is gone
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="prepared statements are PostgreSQL's")
+def test_text_can_come_as_the_bytes_sent_for_that_statement_only(deal):
+    from deals.prepared import Prepared, execute
+
+    statement = Prepared(
+        "dealtracker_test_text_bytes", ("id",),
+        "PREPARE dealtracker_test_text_bytes (bigint) AS "
+        "SELECT d.title_ko, d.announced_on, d.quantity, d.id FROM deals_deal d WHERE d.id = $1",
+    )
+    ((title, day, quantity, pk),) = execute(connection, statement, {"id": deal.pk},
+                                            text_as_bytes=True)
+    assert title == "따옴표\" 🚀\n줄바꿈".encode() and type(title) is bytes
+    assert (day, quantity, pk) == (dt.date(2025, 10, 31), Decimal("260000.01"), deal.pk)
+    # The connection's other statements still read text as str.
+    ((again, _day, _quantity, _pk),) = execute(connection, statement, {"id": deal.pk})
+    assert again == "따옴표\" 🚀\n줄바꿈"
+    assert Deal.objects.values_list("title_ko", flat=True).get(pk=deal.pk) == again

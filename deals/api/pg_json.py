@@ -436,8 +436,13 @@ _refusals: set[str] = set()
 
 def rows(context, *, drafts: bool, ids=None, slug=None) -> list[tuple]:
     """(id, JSON text, changed) of the deals with these ids, in no particular order, or of the
-    one with this slug that the reader may see. Ask `ready(context)` first."""
+    one with this slug that the reader may see. Ask `ready(context)` first.
+
+    The JSON text comes as the UTF-8 bytes PostgreSQL sends, to go into a response as it is
+    (`renderers.RawJSON`) with nothing to decode or encode: for a page of 50 deals (180 KB)
+    decoding, escaping and encoding it again in Python cost a quarter of the API list's
+    instructions."""
     prepared = statement("ids" if ids is not None else "slug")
     tz = timezone.get_current_timezone_name()
     values = {"tz": tz, "drafts": drafts, "ids": ids, "slug": slug, **link_templates(context)}
-    return execute(connection_for_reads(), prepared, values)
+    return execute(connection_for_reads(), prepared, values, text_as_bytes=True)

@@ -588,7 +588,7 @@ class DealViewSet(HistoryViewSet):
         self.last_modified = latest(
             self.table_last_modified(), *(changed for _body, changed in shown)
         )
-        results = "[" + ",".join(body for body, _changed in shown) + "]"
+        results = b"[" + b",".join(body for body, _changed in shown) + b"]"
         return self.get_paginated_response(RawJSON(results))
 
     def no_object_permissions(self) -> bool:
@@ -783,7 +783,7 @@ class ExportView(NullCharacterGuard, APIView):
                 queryset = queryset.filter(updated_at__gte=since)
             yield name, queryset, serializer_class
 
-    def lines(self, names, since) -> Iterator[str]:
+    def lines(self, names, since) -> Iterator[str | bytes]:
         context = {"request": self.request, "drafts": False}
         encoder = JSONEncoder(ensure_ascii=False, separators=(",", ":"))
         for name, queryset, serializer_class in self.querysets(names, since):
@@ -794,7 +794,7 @@ class ExportView(NullCharacterGuard, APIView):
                 data = serializers.represent(context, serializer_class, record)
                 yield encoder.encode({"type": name, "data": data}) + "\n"
 
-    def deals_written_by_database(self, queryset, context) -> Iterator[str]:
+    def deals_written_by_database(self, queryset, context) -> Iterator[bytes]:
         """The deals' lines as PostgreSQL writes them (deals/api/pg_json.py), the same bytes
         as the serializers', a chunk of ids at a time in id order."""
         ids = queryset.values_list("id", flat=True)
@@ -805,7 +805,7 @@ class ExportView(NullCharacterGuard, APIView):
                 return
             written = sorted(pg_json.rows(context, drafts=False, ids=chunk))
             for _id, body, _changed in written:
-                yield '{"type":"deals","data":' + body + "}\n"
+                yield b'{"type":"deals","data":' + body + b"}\n"
             last = chunk[-1]
 
     @extend_schema(
