@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
+from django.dispatch.dispatcher import NO_RECEIVERS
 from psycopg.adapt import Loader
 
 from .models import Publication
@@ -85,6 +86,15 @@ def execute(
         return cursor.fetchall()
 
 
+def _silent(signal, model) -> bool:
+    """Whether `signal` is known to have no receiver for `model`: the check `Signal.send` makes
+    first (Model.__init__ sends pre_init and post_init for every instance). Asking
+    `has_listeners` cost a microsecond and a half an instance, a tenth of the hub company's
+    page; when this cannot tell (a receiver connected since, or the model not yet asked
+    about), `has_listeners` is asked."""
+    return not signal.receivers or signal.sender_receivers_cache.get(model) is NO_RECEIVERS
+
+
 class BytesLoader(Loader):
     """A text value as the bytes the server sent (`execute(..., text_as_bytes=True)`)."""
 
@@ -119,6 +129,7 @@ class Columns:
         self.converters = [
             None if type(f).to_python in _AS_JSON_GIVES else f.to_python for f in self.fields
         ]
+        self.converts = any(convert is not None for convert in self.converters)
         # The fields whose class attribute is a data descriptor (a country: its descriptor
         # cleans the value on the way in): set through it, as Model.__init__ does.
         self.set_through = frozenset(
@@ -155,11 +166,12 @@ class Columns:
     def from_json(self, database: str, values: list):
         """An instance from the JSON array `json()` wrote: JSON's strings and numbers made the
         field's Python values (dates, times, ...) as the ORM reads them."""
-        python = [
-            v if convert is None or v is None else convert(v)
-            for convert, v in zip(self.converters, values, strict=True)
-        ]
-        return self.instance(database, python)
+        if self.converts and len(values) == len(self.converters):
+            values = [
+                v if convert is None or v is None else convert(v)
+                for convert, v in zip(self.converters, values)  # noqa: B905 - lengths checked
+            ]
+        return self.instance(database, values)
 
     def instance(self, database: str, values: list):
         """`Model.from_db(database, attnames, values)`, the same instance, made directly.
@@ -170,8 +182,12 @@ class Columns:
         `__dict__` (a deferred field is one missing from it, as after `from_db`). When a
         receiver listens to the model's `pre_init` or `post_init` signal, `from_db` is used, so
         that it is called as usual."""
+        if len(values) != len(self.attnames):
+            # Checked here rather than by zip(strict=True): keyword arguments make each zip
+            # cost twice as much, and these run for every instance of a page.
+            raise ValueError(f"{len(values)} values for {len(self.attnames)} columns")
         model = self.model
-        if (pre_init.receivers or post_init.receivers) and (
+        if not (_silent(pre_init, model) and _silent(post_init, model)) and (
             pre_init.has_listeners(model) or post_init.has_listeners(model)
         ):
             return model.from_db(database, self.attnames, values)
@@ -179,11 +195,11 @@ class Columns:
         state = instance._state = ModelState()
         state.adding, state.db = False, database
         if self.set_through:
-            for attname, value in zip(self.attnames, values, strict=True):
+            for attname, value in zip(self.attnames, values):  # noqa: B905 - checked above
                 if attname in self.set_through:
                     setattr(instance, attname, value)
                 else:
                     instance.__dict__[attname] = value
         else:
-            instance.__dict__.update(zip(self.attnames, values, strict=True))
+            instance.__dict__.update(zip(self.attnames, values))  # noqa: B905 - checked above
         return instance

@@ -123,6 +123,9 @@ def test_an_instance_goes_through_from_db_when_its_signals_are_listened_to(deal)
 
     columns = Columns(Deal, FIELDS, "d")
     values = [getattr(deal, attname) for attname in columns.attnames]
+    # Made once before the receiver is connected, so that the signal has noted that Deal
+    # has no receivers: connecting one must make the next instance go through from_db.
+    columns.instance("default", values)
     post_init.connect(listener, sender=Deal)
     try:
         made = columns.instance("default", values)
@@ -150,3 +153,13 @@ def test_text_can_come_as_the_bytes_sent_for_that_statement_only(deal):
     ((again, _day, _quantity, _pk),) = execute(connection, statement, {"id": deal.pk})
     assert again == "따옴표\" 🚀\n줄바꿈"
     assert Deal.objects.values_list("title_ko", flat=True).get(pk=deal.pk) == again
+
+
+def test_a_row_of_the_wrong_length_is_refused(deal):
+    columns = Columns(Deal, FIELDS, "d")
+    values = [getattr(deal, attname) for attname in columns.attnames]
+    for wrong in (values[:-1], [*values, "extra"]):
+        with pytest.raises(ValueError, match="columns"):
+            columns.instance("default", wrong)
+        with pytest.raises(ValueError, match="columns"):
+            columns.from_json("default", wrong)
