@@ -81,17 +81,28 @@ def execute(
             done.add(prepared.name)
         placeholders = ", ".join(["%s"] * len(prepared.params))
         cursor.execute(
-            f"EXECUTE {prepared.name} ({placeholders})", [values[p] for p in prepared.params]
+            f"EXECUTE {prepared.name} ({placeholders})",
+            [_whole_numbers(values[p]) for p in prepared.params],
         )
         return cursor.fetchall()
+
+
+def _whole_numbers(value):
+    """A list of whole numbers (a page's ids) as PostgreSQL's array text, `{1,2,3}`, which the
+    statement's `bigint[]` parameter reads as psycopg's own array would be read; anything
+    else as it is. psycopg formats a list for the statement element by element in Python,
+    about 50 us for a page of 50 ids; this takes a tenth of that."""
+    if type(value) is list and all(type(v) is int for v in value):
+        return "{" + ",".join(map(str, value)) + "}"
+    return value
 
 
 def _silent(signal, model) -> bool:
     """Whether `signal` is known to have no receiver for `model`: the check `Signal.send` makes
     first (Model.__init__ sends pre_init and post_init for every instance). Asking
-    `has_listeners` cost a microsecond and a half an instance, a tenth of the hub company's
-    page; when this cannot tell (a receiver connected since, or the model not yet asked
-    about), `has_listeners` is asked."""
+    `has_listeners` cost about a microsecond and a half an instance, and the hub company's
+    page makes 126; when this cannot tell (a receiver connected since, or the model not yet
+    asked about), `has_listeners` is asked."""
     return not signal.receivers or signal.sender_receivers_cache.get(model) is NO_RECEIVERS
 
 

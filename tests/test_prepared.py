@@ -163,3 +163,21 @@ def test_a_row_of_the_wrong_length_is_refused(deal):
             columns.instance("default", wrong)
         with pytest.raises(ValueError, match="columns"):
             columns.from_json("default", wrong)
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="prepared statements are PostgreSQL's")
+def test_ids_go_to_a_statement_as_array_text(deal):
+    from deals.prepared import Prepared, _whole_numbers, execute
+
+    statement = Prepared(
+        "dealtracker_test_ids", ("ids",),
+        "PREPARE dealtracker_test_ids (bigint[]) AS SELECT cardinality($1), "
+        "(SELECT array_agg(d.slug) FROM deals_deal d WHERE d.id = ANY($1))",
+    )
+    big = 2**63 - 1
+    assert execute(connection, statement, {"ids": [deal.pk, -1, big]}) == [(3, [deal.slug])]
+    assert execute(connection, statement, {"ids": []}) == [(0, None)]
+    assert _whole_numbers([1, -2, big]) == "{1,-2,9223372036854775807}"
+    # Anything but a list of whole numbers goes to psycopg as it is.
+    for other in (["삼성", "co-1"], [True, 2], [1.5], (1, 2), "{1}", None):
+        assert _whole_numbers(other) is other
