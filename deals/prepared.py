@@ -23,6 +23,7 @@ from itertools import islice
 from django.conf import settings
 from django.db import models
 from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.signals import post_init, pre_init
 from django.dispatch.dispatcher import NO_RECEIVERS
 from psycopg.adapt import Loader
@@ -142,10 +143,13 @@ class Columns:
         ]
         self.converts = any(convert is not None for convert in self.converters)
         # The fields whose class attribute is a data descriptor (a country: its descriptor
-        # cleans the value on the way in): set through it, as Model.__init__ does.
+        # cleans the value on the way in): set through it, as Model.__init__ does. A foreign
+        # key's id is not among them: its descriptor only forgets a cached related record
+        # that differs, and a new instance has none, so it writes the value as it is.
         self.set_through = frozenset(
             f.attname for f in self.fields
-            if hasattr(type(inspect.getattr_static(model, f.attname, None)), "__set__")
+            if hasattr(type(static := inspect.getattr_static(model, f.attname, None)), "__set__")
+            and type(static) is not ForeignKeyDeferredAttribute
         )
 
     def select(self) -> str:
