@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from deals.models import Company, Deal, Meeting, Person, Publication
-from deals.prepared import Columns
+from deals.prepared import Columns, Prepared, _whole_numbers, execute
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -136,21 +136,23 @@ def test_an_instance_goes_through_from_db_when_its_signals_are_listened_to(deal)
     assert seen == [deal.pk]  # not called once the receiver is gone
 
 
+def statement(name: str, param: str, sql_type: str, select: str) -> Prepared:
+    """A test statement of one parameter, as deals/ builds its own."""
+    return Prepared(name, (param,), f"PREPARE {name} ({sql_type}) AS {select}")
+
+
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="prepared statements are PostgreSQL's")
 def test_text_can_come_as_the_bytes_sent_for_that_statement_only(deal):
-    from deals.prepared import Prepared, execute
-
-    statement = Prepared(
-        "dealtracker_test_text_bytes", ("id",),
-        "PREPARE dealtracker_test_text_bytes (bigint) AS "
+    statement_ = statement(
+        "dealtracker_test_text_bytes", "id", "bigint",
         "SELECT d.title_ko, d.announced_on, d.quantity, d.id FROM deals_deal d WHERE d.id = $1",
     )
-    ((title, day, quantity, pk),) = execute(connection, statement, {"id": deal.pk},
+    ((title, day, quantity, pk),) = execute(connection, statement_, {"id": deal.pk},
                                             text_as_bytes=True)
     assert title == "따옴표\" 🚀\n줄바꿈".encode() and type(title) is bytes
     assert (day, quantity, pk) == (dt.date(2025, 10, 31), Decimal("260000.01"), deal.pk)
     # The connection's other statements still read text as str.
-    ((again, _day, _quantity, _pk),) = execute(connection, statement, {"id": deal.pk})
+    ((again, _day, _quantity, _pk),) = execute(connection, statement_, {"id": deal.pk})
     assert again == "따옴표\" 🚀\n줄바꿈"
     assert Deal.objects.values_list("title_ko", flat=True).get(pk=deal.pk) == again
 
@@ -167,16 +169,13 @@ def test_a_row_of_the_wrong_length_is_refused(deal):
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="prepared statements are PostgreSQL's")
 def test_ids_go_to_a_statement_as_array_text(deal):
-    from deals.prepared import Prepared, _whole_numbers, execute
-
-    statement = Prepared(
-        "dealtracker_test_ids", ("ids",),
-        "PREPARE dealtracker_test_ids (bigint[]) AS SELECT cardinality($1), "
-        "(SELECT array_agg(d.slug) FROM deals_deal d WHERE d.id = ANY($1))",
+    ids = statement(
+        "dealtracker_test_ids", "ids", "bigint[]",
+        "SELECT cardinality($1), (SELECT array_agg(d.slug) FROM deals_deal d WHERE d.id = ANY($1))",
     )
     big = 2**63 - 1
-    assert execute(connection, statement, {"ids": [deal.pk, -1, big]}) == [(3, [deal.slug])]
-    assert execute(connection, statement, {"ids": []}) == [(0, None)]
+    assert execute(connection, ids, {"ids": [deal.pk, -1, big]}) == [(3, [deal.slug])]
+    assert execute(connection, ids, {"ids": []}) == [(0, None)]
     assert _whole_numbers([1, -2, big]) == "{1,-2,9223372036854775807}"
     # Anything but a list of whole numbers goes to psycopg as it is.
     for other in (["삼성", "co-1"], [True, 2], [1.5], (1, 2), "{1}", None):
