@@ -23,21 +23,15 @@ import datetime as dt
 import functools
 
 from django.db.backends.signals import connection_created
-
-try:
-    from psycopg import adapters
-    from psycopg.abc import AdaptContext
-    from psycopg.adapt import Loader
-    from psycopg.types.datetime import TimestamptzLoader
-except ImportError:  # pragma: no cover - psycopg is a dependency
-    TimestamptzLoader = None
+from psycopg import adapters
+from psycopg.abc import AdaptContext
+from psycopg.adapt import Loader
+from psycopg.types.datetime import TimestamptzLoader
 
 
 def _optimised():
     """psycopg's C loader for timestamptz, or None without the C implementation (or if the
     private look-up psycopg offers for it has gone)."""
-    if TimestamptzLoader is None:
-        return None
     try:
         found = adapters._get_optimised(TimestamptzLoader)
     except Exception:  # noqa: BLE001 - a private API: without it, Django's loader stays
@@ -45,31 +39,29 @@ def _optimised():
     return None if found is TimestamptzLoader else found
 
 
-if TimestamptzLoader is not None:
-
-    class CTimestamptzLoader(Loader):
-        """Django's timestamptz loader for a UTC connection, parsing in C."""
-
-        #: What Django's `create_cursor` compares with the connection's time zone before
-        #: registering its own loader on a cursor again.
-        timezone = dt.UTC
-
-        def __init__(self, oid: int, context: AdaptContext | None = None) -> None:
-            super().__init__(oid, context)
-            # Per query, as psycopg's loaders read the session's time zone per query: a
-            # session switched to another zone since (SET TIME ZONE) gets Django's loader.
-            connection = self.connection
-            zone = connection.info.parameter_status("TimeZone") if connection else None
-            if zone == "UTC":
-                self._load = _OPTIMISED(oid, context).load
-            else:
-                self._load = _django_loader(oid, context).load
-
-        def load(self, data):
-            return self._load(data)
-
-
 _OPTIMISED = _optimised()
+
+
+class CTimestamptzLoader(Loader):
+    """Django's timestamptz loader for a UTC connection, parsing in C."""
+
+    #: What Django's `create_cursor` compares with the connection's time zone before
+    #: registering its own loader on a cursor again.
+    timezone = dt.UTC
+
+    def __init__(self, oid: int, context: AdaptContext | None = None) -> None:
+        super().__init__(oid, context)
+        # Per query, as psycopg's loaders read the session's time zone per query: a session
+        # switched to another zone since (SET TIME ZONE) gets Django's loader.
+        connection = self.connection
+        zone = connection.info.parameter_status("TimeZone") if connection else None
+        if zone == "UTC":
+            self._load = _OPTIMISED(oid, context).load
+        else:
+            self._load = _django_loader_class()(oid, context).load
+
+    def load(self, data):
+        return self._load(data)
 
 
 @functools.cache
@@ -78,10 +70,6 @@ def _django_loader_class():
     from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 
     return type("UTCTzLoader", (BaseTzLoader,), {"timezone": dt.UTC})
-
-
-def _django_loader(oid, context):
-    return _django_loader_class()(oid, context)
 
 
 def use_c_loader(sender, connection, **kwargs) -> None:

@@ -576,7 +576,7 @@ class DealViewSet(HistoryViewSet):
         context = self.get_serializer_context()
         if not pg_json.ready(context):
             return None
-        # Rows with only what the cursor reads (the id and the sort fields), as named tuples.
+        # Rows with only what the cursor reads (the id and the sort field), as named tuples.
         sort = self.filterset_class.base_filters["ordering"]
         light = visible(Deal.objects.all(), context["drafts"])
         chosen = self.request.query_params.get("ordering")
