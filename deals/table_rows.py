@@ -13,7 +13,7 @@ row shows of them.
 Without prepared statements (SQLite, or `PREPARED_STATEMENTS` off) the same rows are read by
 `Deal.objects.for_table()`. tests/test_table_rows.py checks that both render the same table.
 
-The callers choose the rows first, reading only ids (and the sort keys a cursor needs), then
+The callers choose the rows first, reading only ids (and the sort field a cursor needs), then
 ask for them here by id.
 """
 

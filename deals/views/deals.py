@@ -76,7 +76,7 @@ class DealListView(PublishedListView):
     template_name = "deals/deal_list.html"
 
     def paginate_queryset(self, queryset, page_size):
-        """The page is chosen reading only the ids and the sort keys its cursors need; then
+        """The page is chosen reading only the ids and the sort field its cursors need; then
         its rows are read by id, as every deal table's are (deals/table_rows.py)."""
         sort = self.filterset_class.base_filters["ordering"]
         light = sort.positions(queryset, self.request.GET.get("ordering"))
