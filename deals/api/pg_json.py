@@ -92,38 +92,41 @@ def as_boolean(expr: str) -> str:
 def as_datetime(expr: str, tz: str) -> str:
     """`OffsetDateTimeField().to_representation`: ISO 8601 in the site's time zone, with the
     microseconds when there are any, `Z` for a zero offset, and in UTC when the zone's offset
-    for that moment is not whole minutes (local mean time)."""
-    local = f"({expr} AT TIME ZONE {tz})"
-    offset = f"extract(epoch FROM {local} - ({expr} AT TIME ZONE 'UTC'))"
-    fraction = (
-        f"CASE WHEN extract(microseconds FROM {expr})::bigint % 1000000 <> 0 "
-        f"THEN '.' || to_char({expr}, 'US') ELSE '' END"
-    )
-    minutes = f"abs({offset}::bigint / 60)"
-    sign = f"CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"
-    written = (
-        f"""to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS') || {fraction} || """
-        f"CASE WHEN {offset} = 0 THEN 'Z' ELSE {sign} || lpad(({minutes} / 60)::text, 2, '0') "
-        f"|| ':' || lpad(({minutes} % 60)::text, 2, '0') END"
-    )
-    in_utc = (
-        f"""to_char({expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || {fraction} """
-        "|| 'Z'"
+    for that moment is not whole minutes (local mean time).
+
+    The offset is the interval between the moment's local and UTC wall times, formatted by
+    `to_char` (`HH24:MI` of its absolute value); the fraction is written with the rest and
+    taken out when it is `.000000`, which nothing else in the text can be. An earlier form
+    took the offset's epoch (a numeric) up to six times and the microseconds twice: a tenth of
+    the API list's statement."""
+    written = "'YYYY-MM-DD\"T\"HH24:MI:SS.US'"
+    offset = f"(({expr} AT TIME ZONE {tz}) - ({expr} AT TIME ZONE 'UTC'))"
+    in_utc = f"replace(to_char({expr} AT TIME ZONE 'UTC', {written}), '.000000', '') || 'Z'"
+    local = (
+        f"replace(to_char({expr} AT TIME ZONE {tz}, {written}), '.000000', '') || "
+        f"CASE WHEN {offset} < interval '0' THEN '-' ELSE '+' END || "
+        f"to_char(greatest({offset}, -{offset}), 'HH24:MI')"
     )
     return (
-        f"CASE WHEN {expr} IS NULL THEN 'null' WHEN {offset} % 60 <> 0 "
-        f"""THEN '"' || {in_utc} || '"' ELSE '"' || {written} || '"' END"""
+        f"CASE WHEN {expr} IS NULL THEN 'null' "
+        f"WHEN {offset} = interval '0' OR date_part('second', {offset}) <> 0 "
+        f"""THEN '"' || {in_utc} || '"' ELSE '"' || {local} || '"' END"""
     )
 
 
 def json_object(members: list[tuple[str, str]]) -> str:
-    """`{"name":value,...}` from (name, SQL giving the value's JSON text) pairs."""
+    """`{"name":value,...}` from (name, SQL giving the value's JSON text) pairs.
+
+    Every value's SQL gives text that is never null (each `as_*` writes a missing value as
+    `null`), so the parts are joined with `||`: `concat()` took the string literals as type
+    `unknown` and ran each part through its type's output function, about 5% of the API
+    list's statement."""
     parts = []
     for number, (name, value) in enumerate(members):
         parts.append(literal(("{" if number == 0 else ",") + key(name) + ":"))
         parts.append(value)
     parts.append("'}'")
-    return "concat(" + ", ".join(parts) + ")"
+    return "(" + " || ".join(parts) + ")"
 
 
 # --- From serializer fields to SQL -------------------------------------------------------------

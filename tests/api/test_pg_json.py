@@ -280,7 +280,9 @@ def test_moments_are_written_as_the_api_writes_them():
         dt.datetime(2025, 10, 29, 1, 0, tzinfo=dt.UTC),
         dt.datetime(9999, 12, 31, 14, 59, 59, tzinfo=dt.UTC),
     ]
-    for zone in ("Asia/Seoul", "UTC", "America/St_Johns", "Asia/Kathmandu"):
+    zones = ("Asia/Seoul", "UTC", "America/St_Johns", "Asia/Kathmandu",
+             "Europe/Dublin", "America/New_York")
+    for zone in zones:
         with timezone.override(zoneinfo.ZoneInfo(zone)):
             expected = [json.dumps(field.to_representation(m)) for m in moments] + ["null"]
         written = sql_values(
