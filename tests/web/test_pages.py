@@ -445,7 +445,11 @@ def test_graph_data_has_published_companies_and_deals_only(client, story):
 
 
 def test_graph_data_in_korean_and_filtered(client, story):
-    data = json.loads(client.get(url("deals:graph_data", "ko") + "?product_category=hbm").content)
+    body = client.get(url("deals:graph_data", "ko") + "?product_category=hbm").content
+    data = json.loads(body)
+    # UTF-8 Korean, not \u escapes, and no spaces after the separators.
+    assert body == json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    assert "엔비디아".encode() in body
     assert {n["label"] for n in data["nodes"]} == {"엔비디아", "SK하이닉스"}
     assert data["nodes"][0]["url"].startswith("/ko/companies/")
     data = json.loads(client.get(url("deals:graph_data") + "?announced_after=2025-10-01").content)
