@@ -37,8 +37,10 @@ def setup_django(deals: int, *, cached: bool = False) -> None:
     env = base_env(database)
     env.update(PAGE_CACHE_SECONDS="0", DATA_CACHE_SECONDS="3600", LOG_LEVEL="WARNING")
     if cached:
-        env.update(PAGE_CACHE_SECONDS="300",
-                   REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
+        env.update(
+            PAGE_CACHE_SECONDS="300",
+            REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        )
     env.setdefault("DJANGO_SETTINGS_MODULE", "dealtracker.settings")
     os.environ.update(env)
 
@@ -55,8 +57,11 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key")
     parser.add_argument("--sql", action="store_true", help="EXPLAIN ANALYZE each query")
-    parser.add_argument("--cached", action="store_true",
-                        help="with the Redis page and API cache on, as in the cached phase")
+    parser.add_argument(
+        "--cached",
+        action="store_true",
+        help="with the Redis page and API cache on, as in the cached phase",
+    )
     args = parser.parse_args()
 
     setup_django(args.deals, cached=args.cached)

@@ -49,11 +49,21 @@ def requests_in_process(url: str, count: int) -> None:
 def counted(checkout: Path, url: str, count: int) -> int:
     """Instructions of a whole child run with `count` requests."""
     done = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-         str(checkout / ".venv" / "bin" / "python"), str(Path(__file__).resolve()),
-         "--child", url, str(count)],
-        cwd=checkout, env=dict(os.environ, PYTHONHASHSEED="0"),
-        capture_output=True, text=True, check=False,
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            str(checkout / ".venv" / "bin" / "python"),
+            str(Path(__file__).resolve()),
+            "--child",
+            url,
+            str(count),
+        ],
+        cwd=checkout,
+        env=dict(os.environ, PYTHONHASHSEED="0"),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode != 0 or not found:
@@ -67,8 +77,12 @@ def main() -> int:
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("urls", nargs="+")
-    parser.add_argument("--checkout", type=Path, default=ROOT,
-                        help="the checkout to measure (with its .venv), this one by default")
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        default=ROOT,
+        help="the checkout to measure (with its .venv), this one by default",
+    )
     args = parser.parse_args()
     with ThreadPoolExecutor(max_workers=2) as pool:
         for url in args.urls:

@@ -52,10 +52,17 @@ def main() -> int:
     parser.add_argument("--only", action="append", default=[], help="rows whose name has this")
     parser.add_argument("--phases", default="uncached,cached,datasette")
     parser.add_argument("--label", default="", help="a note kept in the JSON")
-    parser.add_argument("--export", action="store_true",
-                        help="also stream the full export once and measure the worker's memory")
-    parser.add_argument("--export-seconds", type=int, default=0,
-                        help="stop reading the export after this long (0: read it all)")
+    parser.add_argument(
+        "--export",
+        action="store_true",
+        help="also stream the full export once and measure the worker's memory",
+    )
+    parser.add_argument(
+        "--export-seconds",
+        type=int,
+        default=0,
+        help="stop reading the export after this long (0: read it all)",
+    )
     args = parser.parse_args()
 
     for tool in ("wrk",):
@@ -70,14 +77,23 @@ def main() -> int:
     run([PYTHON, "manage.py", "bench_data", "--deals", str(args.deals)], env)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     urls = json.loads(run([PYTHON, "manage.py", "bench_urls"], env, capture=True))
-    wanted = [name for name in urls if name == "floor" or not args.only
-              or any(part in name for part in args.only)]
+    wanted = [
+        name
+        for name in urls
+        if name == "floor" or not args.only or any(part in name for part in args.only)
+    ]
     phases = args.phases.split(",")
-    results: dict = {"rows": [], "machine": machine(), "deals": args.deals,
-                     "seconds": args.seconds, "connections": args.connections,
-                     "workers": args.workers, "label": args.label,
-                     "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                     "postgresql": postgres_version(database)}
+    results: dict = {
+        "rows": [],
+        "machine": machine(),
+        "deals": args.deals,
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "workers": args.workers,
+        "label": args.label,
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "postgresql": postgres_version(database),
+    }
     base = f"http://127.0.0.1:{args.port}"
 
     for phase in ("uncached", "cached"):
@@ -94,9 +110,14 @@ def main() -> int:
             phase_env.update(PAGE_CACHE_SECONDS="0", DATA_CACHE_SECONDS="3600")
         with Gunicorn(phase_env, args.port, args.workers) as server:
             for name in wanted:
-                row = measure(name, base + urls[name], args, phase,
-                              cpu=lambda: server.workers() + postgres_backends(database),
-                              workers=server.workers)
+                row = measure(
+                    name,
+                    base + urls[name],
+                    args,
+                    phase,
+                    cpu=lambda: server.workers() + postgres_backends(database),
+                    workers=server.workers,
+                )
                 results["rows"].append(row)
                 print_row(row)
             results[f"worker_rss_mb_{phase}"] = server.worker_rss_mb()
@@ -109,8 +130,9 @@ def main() -> int:
     if "datasette" in phases:
         results["rows"].extend(datasette_rows(database, args))
 
-    floor = next((r for r in results["rows"] if r["name"] == "floor"
-                  and r["phase"] == "uncached"), None)
+    floor = next(
+        (r for r in results["rows"] if r["name"] == "floor" and r["phase"] == "uncached"), None
+    )
     for row in results["rows"]:
         row["ratio_to_floor"] = (
             round(row["rps"] / floor["rps"], 3) if floor and floor["rps"] else None
@@ -119,7 +141,8 @@ def main() -> int:
         # on the same cores with nothing else running.
         row["cpu_ratio_to_floor"] = (
             round(floor["cpu_ms"] / row["cpu_ms"], 3)
-            if floor and floor.get("cpu_ms") and row.get("cpu_ms") else None
+            if floor and floor.get("cpu_ms") and row.get("cpu_ms")
+            else None
         )
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -127,8 +150,10 @@ def main() -> int:
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print()
     print(table(results))
-    print("\nThe targets (bench/targets.py; add --scale with a run at the other scale for the "
-          "1M >= 80% rule):\n")
+    print(
+        "\nThe targets (bench/targets.py; add --scale with a run at the other scale for the "
+        "1M >= 80% rule):\n"
+    )
     print(targets.markdown(targets.check(results)))
     print(f"\nSaved {path.relative_to(ROOT)}")
     return 0
@@ -210,8 +235,14 @@ def base_env(database: str) -> dict[str, str]:
 
 
 def run(command: list[str], env: dict, *, capture: bool = False) -> str:
-    result = subprocess.run(command, cwd=ROOT, env=env, check=True, text=True,
-                            stdout=subprocess.PIPE if capture else None)
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
     return result.stdout if capture else ""
 
 
@@ -225,17 +256,23 @@ class Gunicorn:
     """gunicorn with the project's gunicorn.conf.py, on 127.0.0.1, for one phase."""
 
     def __init__(self, env: dict, port: int, workers: int) -> None:
-        self.env = dict(env, WEB_CONCURRENCY=str(workers), GUNICORN_BIND=f"127.0.0.1:{port}",
-                        GUNICORN_MAX_REQUESTS="0")
+        self.env = dict(
+            env,
+            WEB_CONCURRENCY=str(workers),
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            GUNICORN_MAX_REQUESTS="0",
+        )
         self.port = port
         RESULTS.mkdir(exist_ok=True)
         self.log = open(RESULTS / "gunicorn.log", "a")  # noqa: SIM115 - closed in __exit__
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [str(Path(PYTHON).with_name("gunicorn")), "-c", "gunicorn.conf.py",
-             "dealtracker.wsgi"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
+            [str(Path(PYTHON).with_name("gunicorn")), "-c", "gunicorn.conf.py", "dealtracker.wsgi"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -256,8 +293,9 @@ class Gunicorn:
         self.log.close()
 
     def workers(self) -> list[int]:
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
         return [int(pid) for pid in out.split()]
 
     def worker_rss_mb(self) -> list[float]:
@@ -310,11 +348,17 @@ def measure(name: str, url: str, args, phase: str, cpu=None, workers=None) -> di
         if "X-Query-Count" in headers:
             counts.append(int(headers["X-Query-Count"]))
     row = {
-        "name": name, "phase": phase, "url": url.split(str(args.port), 1)[-1],
-        "status": status, "bytes": len(body),
+        "name": name,
+        "phase": phase,
+        "url": url.split(str(args.port), 1)[-1],
+        "status": status,
+        "bytes": len(body),
         "queries": min(counts) if counts else None,
         "cache": headers.get("X-Cache", ""),
-        "rps": 0.0, "p50_ms": None, "p99_ms": None, "errors": 0,
+        "rps": 0.0,
+        "p50_ms": None,
+        "p99_ms": None,
+        "errors": 0,
     }
     if status != 200:
         return row
@@ -328,8 +372,9 @@ def measure(name: str, url: str, args, phase: str, cpu=None, workers=None) -> di
             total = sum(spent.get(pid, 0) - before.get(pid, 0) for pid in spent)
             row["cpu_ms"] = round(total * 1000 / row["requests"], 2)
             if workers:
-                row["worker_cpu_s"] = [round(spent.get(pid, 0) - before.get(pid, 0), 2)
-                                       for pid in workers()]
+                row["worker_cpu_s"] = [
+                    round(spent.get(pid, 0) - before.get(pid, 0), 2) for pid in workers()
+                ]
                 # Which side a request's cost is on: the app (gunicorn workers) or PostgreSQL.
                 app = sum(spent.get(pid, 0) - before.get(pid, 0) for pid in workers())
                 row["app_cpu_ms"] = round(app * 1000 / row["requests"], 2)
@@ -370,9 +415,22 @@ def postgres_backends(database: str) -> list[int]:
 
 def wrk(url: str, args) -> dict:
     out = subprocess.run(
-        ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.seconds}s",
-         "--latency", "--timeout", "10s", url],
-        capture_output=True, text=True, timeout=args.seconds + 60,
+        [
+            "wrk",
+            "-t",
+            str(args.threads),
+            "-c",
+            str(args.connections),
+            "-d",
+            f"{args.seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=args.seconds + 60,
     ).stdout
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
@@ -411,9 +469,13 @@ def measure_export(server: Gunicorn, base: str, limit: int = 0) -> dict:
                 break
     seconds = time.monotonic() - started
     return {
-        "complete": complete, "deals": lines, "deals_per_second": round(lines / seconds, 1),
-        "bytes": size, "seconds": round(seconds, 1),
-        "rss_before_mb": before, "rss_peak_mb": peak,
+        "complete": complete,
+        "deals": lines,
+        "deals_per_second": round(lines / seconds, 1),
+        "bytes": size,
+        "seconds": round(seconds, 1),
+        "rss_before_mb": before,
+        "rss_peak_mb": peak,
         "growth_mb": round(max(p - b for p, b in zip(peak, before, strict=False)), 1),
     }
 
@@ -425,8 +487,13 @@ def machine() -> dict:
             cpu = line.split(":", 1)[1].strip()
             break
     memory = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]
-    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gb": round(int(memory) / 1024**2, 1),
-            "python": platform.python_version(), "kernel": platform.release()}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(int(memory) / 1024**2, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
 
 
 # --- Datasette --------------------------------------------------------------------------------
@@ -435,9 +502,22 @@ def machine() -> dict:
 def datasette_rows(database: str, args) -> list[dict]:
     path = export_sqlite(database, args.deals)
     port = args.port + 1
-    command = [str(Path(PYTHON).with_name("datasette")), "serve", "--immutable", str(path),
-               "--host", "127.0.0.1", "--port", str(port),
-               "--setting", "suggest_facets", "off", "--setting", "default_page_size", "50"]
+    command = [
+        str(Path(PYTHON).with_name("datasette")),
+        "serve",
+        "--immutable",
+        str(path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--setting",
+        "suggest_facets",
+        "off",
+        "--setting",
+        "default_page_size",
+        "50",
+    ]
     log = open(RESULTS / "datasette.log", "a")  # noqa: SIM115
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
     rows = []
@@ -455,8 +535,7 @@ def datasette_rows(database: str, args) -> list[dict]:
             ("Datasette JSON table (50, labels)", f"/{name}/deals.json?_size=50&_labels=on"),
             ("Datasette HTML table (50, labels)", f"/{name}/deals?_size=50"),
         ):
-            row = measure(label, base + address, args, "datasette",
-                          cpu=lambda: [process.pid])
+            row = measure(label, base + address, args, "datasette", cpu=lambda: [process.pid])
             row["url"] = address
             rows.append(row)
             print_row(row)
@@ -520,13 +599,16 @@ def export_sqlite(database: str, deals: int) -> Path:
 
 def print_row(row: dict) -> None:
     queries = row["queries"] if row["queries"] is not None else "-"
-    print(f"  {row['phase']:9} {row['name'][:34]:34} {row['status']} "
-          f"{row['rps']:9.1f} req/s  p50 {row['p50_ms'] or 0:7.1f} ms  "
-          f"p99 {row['p99_ms'] or 0:7.1f} ms  cpu {row.get('cpu_ms') or 0:6.2f} ms "
-          f"(app {row.get('app_cpu_ms') or 0:.2f}, db {row.get('db_cpu_ms') or 0:.2f})  "
-          f"{queries:>3} q  "
-          f"{row['bytes']:8} B {row['cache']:4} load {row.get('load_after', '-')}"
-          f"{uneven_note(row)}", flush=True)
+    print(
+        f"  {row['phase']:9} {row['name'][:34]:34} {row['status']} "
+        f"{row['rps']:9.1f} req/s  p50 {row['p50_ms'] or 0:7.1f} ms  "
+        f"p99 {row['p99_ms'] or 0:7.1f} ms  cpu {row.get('cpu_ms') or 0:6.2f} ms "
+        f"(app {row.get('app_cpu_ms') or 0:.2f}, db {row.get('db_cpu_ms') or 0:.2f})  "
+        f"{queries:>3} q  "
+        f"{row['bytes']:8} B {row['cache']:4} load {row.get('load_after', '-')}"
+        f"{uneven_note(row)}",
+        flush=True,
+    )
 
 
 def uneven_note(row: dict) -> str:
@@ -537,9 +619,11 @@ def uneven_note(row: dict) -> str:
 
 
 def table(results: dict) -> str:
-    head = ("| phase | endpoint | req/s | p50 ms | p99 ms | CPU ms/req | queries | bytes "
-            "| x floor (req/s) | x floor (CPU) | load |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    head = (
+        "| phase | endpoint | req/s | p50 ms | p99 ms | CPU ms/req | queries | bytes "
+        "| x floor (req/s) | x floor (CPU) | load |\n"
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
     lines = [head]
     for row in results["rows"]:
         ratio = row.get("ratio_to_floor")
@@ -554,23 +638,32 @@ def table(results: dict) -> str:
             f"{row.get('load_after', '-')} |"
         )
     info = results["machine"]
-    lines.append(f"\n{results['deals']:,} deals; {info['cpus']} CPUs ({info['cpu']}), "
-                 f"{info['memory_gb']} GB; wrk {results['connections']} connections, "
-                 f"{results['seconds']} s a row; gunicorn {results['workers']} workers; "
-                 f"PostgreSQL {results.get('postgresql')}; "
-                 f"worker RSS {results.get('worker_rss_mb')} MB")
-    again = [f"{row['phase']} {row['name']}{uneven_note(row)}"
-             for row in results["rows"] if row.get("reruns")]
+    lines.append(
+        f"\n{results['deals']:,} deals; {info['cpus']} CPUs ({info['cpu']}), "
+        f"{info['memory_gb']} GB; wrk {results['connections']} connections, "
+        f"{results['seconds']} s a row; gunicorn {results['workers']} workers; "
+        f"PostgreSQL {results.get('postgresql')}; "
+        f"worker RSS {results.get('worker_rss_mb')} MB"
+    )
+    again = [
+        f"{row['phase']} {row['name']}{uneven_note(row)}"
+        for row in results["rows"]
+        if row.get("reruns")
+    ]
     if again:
-        lines.append("Measured again because one worker got (nearly) all of wrk's connections: "
-                     + "; ".join(again))
+        lines.append(
+            "Measured again because one worker got (nearly) all of wrk's connections: "
+            + "; ".join(again)
+        )
     if "export" in results:
         export = results["export"]
-        lines.append(f"Export{'' if export.get('complete', True) else ' (stopped early)'}: "
-                     f"{export.get('deals', '?'):,} deals, "
-                     f"{export['bytes']:,} bytes in {export['seconds']} s; worker RSS "
-                     f"{export['rss_before_mb']} -> peak {export['rss_peak_mb']} MB "
-                     f"(growth {export['growth_mb']} MB)")
+        lines.append(
+            f"Export{'' if export.get('complete', True) else ' (stopped early)'}: "
+            f"{export.get('deals', '?'):,} deals, "
+            f"{export['bytes']:,} bytes in {export['seconds']} s; worker RSS "
+            f"{export['rss_before_mb']} -> peak {export['rss_peak_mb']} MB "
+            f"(growth {export['growth_mb']} MB)"
+        )
     return "\n".join(lines)
 
 

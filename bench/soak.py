@@ -53,22 +53,30 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("SOAK_SECONDS", 600)))
     parser.add_argument("--deals", type=int, default=int(os.environ.get("BENCH_DEALS", 100_000)))
     parser.add_argument("--writers", type=int, default=4, help="editor threads")
-    parser.add_argument("--shared", type=int, default=12,
-                        help="how many deals the writers share (fewer: more conflicts)")
+    parser.add_argument(
+        "--shared",
+        type=int,
+        default=12,
+        help="how many deals the writers share (fewer: more conflicts)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8767)
     args = parser.parse_args()
 
-    database = os.environ.get("BENCH_DATABASE_URL",
-                              bench.SERVER + bench.default_database(args.deals))
+    database = os.environ.get(
+        "BENCH_DATABASE_URL", bench.SERVER + bench.default_database(args.deals)
+    )
     redis_url = os.environ.get("BENCH_REDIS_URL", bench.DEFAULT_REDIS)
     env = bench.base_env(database)
     env.update(REDIS_URL=redis_url, PAGE_CACHE_SECONDS="300", API_USER_RATE="100000000/s")
     bench.run([bench.PYTHON, "-m", "dealtracker.ensure_db", database], env)
     bench.run([bench.PYTHON, "manage.py", "bench_data", "--deals", str(args.deals)], env)
     bench.run([bench.PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-    token = bench.run([bench.PYTHON, "manage.py", "shell", "-c", MAKE_EDITOR.format(name=EDITOR)],
-                      env, capture=True).split()[-1]
+    token = bench.run(
+        [bench.PYTHON, "manage.py", "shell", "-c", MAKE_EDITOR.format(name=EDITOR)],
+        env,
+        capture=True,
+    ).split()[-1]
     deals = shared_deals(database, args.shared)
     bench.flush_redis(redis_url)
     base = f"http://127.0.0.1:{args.port}"
@@ -82,8 +90,10 @@ def main() -> int:
         readers = start_readers(base, deals, args.seconds)
         memory = MemoryWatch(server)
         memory.start()
-        writers = [Writer(n, base, token, deals, time.monotonic() + args.seconds)
-                   for n in range(args.writers)]
+        writers = [
+            Writer(n, base, token, deals, time.monotonic() + args.seconds)
+            for n in range(args.writers)
+        ]
         for writer in writers:
             writer.start()
         for writer in writers:
@@ -101,14 +111,21 @@ def main() -> int:
         by_status[str(outcome["status"])] = by_status.get(str(outcome["status"]), 0) + 1
     report = {
         "started": started.isoformat(timespec="seconds"),
-        "seconds": args.seconds, "deals": args.deals, "workers": args.workers,
-        "writers": args.writers, "shared_deals": len(deals),
-        "machine": bench.machine(), "load_after": bench.load_average(),
+        "seconds": args.seconds,
+        "deals": args.deals,
+        "workers": args.workers,
+        "writers": args.writers,
+        "shared_deals": len(deals),
+        "machine": bench.machine(),
+        "load_after": bench.load_average(),
         "reads": reads,
         "read_requests": sum(r["requests"] for r in reads),
-        "writes": {"attempts": len(outcomes), "by_status": by_status,
-                   "successes": len(successes),
-                   "conflicts": sum(by_status.get(code, 0) for code in ("409", "412"))},
+        "writes": {
+            "attempts": len(outcomes),
+            "by_status": by_status,
+            "successes": len(successes),
+            "conflicts": sum(by_status.get(code, 0) for code in ("409", "412")),
+        },
         "server_errors_5xx": server_errors,
         "lost_updates": lost,
         "worker_rss_mb": {"start": rss_start, "end": rss_end, "samples": memory.samples},
@@ -126,14 +143,34 @@ def main() -> int:
 
 def start_readers(base: str, deals: list[tuple[int, str]], seconds: int):
     slug = deals[0][1]
-    addresses = ["/", "/deals/", f"/deals/{slug}/", "/api/v1/deals/", f"/api/v1/deals/{slug}/",
-                 "/feed/", "/ko/deals/?q=%EC%82%BC%EC%84%B1"]
+    addresses = [
+        "/",
+        "/deals/",
+        f"/deals/{slug}/",
+        "/api/v1/deals/",
+        f"/api/v1/deals/{slug}/",
+        "/feed/",
+        "/ko/deals/?q=%EC%82%BC%EC%84%B1",
+    ]
     readers = []
     for address in addresses:
         process = subprocess.Popen(
-            ["wrk", "-t", "1", "-c", "2", "-d", f"{seconds}s", "--timeout", "10s",
-             "--latency", base + address],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                "wrk",
+                "-t",
+                "1",
+                "-c",
+                "2",
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "10s",
+                "--latency",
+                base + address,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         readers.append((address, process))
     return readers
@@ -189,7 +226,9 @@ class Writer(threading.Thread):
             # A pause between reading and writing, as an editor has: others write meanwhile.
             time.sleep(self.rng.uniform(0, 0.05))
             status, _headers, body = self.request(
-                "PATCH", address, {"summary": value, "version": version},
+                "PATCH",
+                address,
+                {"summary": value, "version": version},
                 {"If-Match": headers.get("ETag", "*"), "Content-Type": "application/json"},
             )
             outcome = {"deal": deal_id, "status": status, "value": value, "read_version": version}
@@ -199,8 +238,9 @@ class Writer(threading.Thread):
 
     def request(self, method: str, url: str, data=None, extra=None):
         body = json.dumps(data).encode() if data is not None else None
-        request = urllib.request.Request(url, data=body, method=method,
-                                         headers={**self.headers, **(extra or {})})
+        request = urllib.request.Request(
+            url, data=body, method=method, headers={**self.headers, **(extra or {})}
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, dict(response.headers), response.read()
@@ -215,8 +255,8 @@ def shared_deals(database: str, count: int) -> list[tuple[int, str]]:
 
     with psycopg.connect(database.replace("postgres://", "postgresql://", 1)) as connection:
         rows = connection.execute(
-            "SELECT id, slug FROM deals_deal WHERE publication = 'published' "
-            "ORDER BY id LIMIT %s", [count]
+            "SELECT id, slug FROM deals_deal WHERE publication = 'published' ORDER BY id LIMIT %s",
+            [count],
         ).fetchall()
     return [(row[0], row[1]) for row in rows]
 
@@ -231,9 +271,11 @@ def lost_updates(database: str, successes: list[dict], deals) -> list[dict]:
         history = connection.execute(
             "SELECT id, version, summary FROM deals_historicaldeal WHERE id = ANY(%s)", [ids]
         ).fetchall()
-        current = dict(connection.execute(
-            "SELECT id, summary FROM deals_deal WHERE id = ANY(%s)", [ids]
-        ).fetchall())
+        current = dict(
+            connection.execute(
+                "SELECT id, summary FROM deals_deal WHERE id = ANY(%s)", [ids]
+            ).fetchall()
+        )
     recorded = {(deal_id, version, summary) for deal_id, version, summary in history}
     problems = []
     seen: dict[tuple[int, int], str] = {}
@@ -241,8 +283,9 @@ def lost_updates(database: str, successes: list[dict], deals) -> list[dict]:
     for write in successes:
         key = (write["deal"], write["version"])
         if key in seen:
-            problems.append({"problem": "two successes with one version", **write,
-                             "other": seen[key]})
+            problems.append(
+                {"problem": "two successes with one version", **write, "other": seen[key]}
+            )
         seen[key] = write["value"]
         if (write["deal"], write["version"], write["value"]) not in recorded:
             problems.append({"problem": "not in the history under its version", **write})
@@ -250,8 +293,13 @@ def lost_updates(database: str, successes: list[dict], deals) -> list[dict]:
             last[write["deal"]] = write
     for deal_id, write in last.items():
         if current.get(deal_id) != write["value"]:
-            problems.append({"problem": "final value is not the last successful write",
-                             **write, "current": current.get(deal_id)})
+            problems.append(
+                {
+                    "problem": "final value is not the last successful write",
+                    **write,
+                    "current": current.get(deal_id),
+                }
+            )
     return problems
 
 
@@ -287,8 +335,10 @@ def summary(report: dict) -> str:
         "|---|---:|---:|---:|---:|",
     ]
     for read in report["reads"]:
-        lines.append(f"| {read['address']} | {read['requests']} | {read['rps']:.1f} | "
-                     f"{read['non_2xx']} | {read['p99_ms']} |")
+        lines.append(
+            f"| {read['address']} | {read['requests']} | {read['rps']:.1f} | "
+            f"{read['non_2xx']} | {read['p99_ms']} |"
+        )
     lines += [
         "",
         f"Writes: {writes['attempts']} attempts, {writes['successes']} succeeded, "

@@ -27,14 +27,27 @@ FLOOR_SHARES = [
 ]
 # (what, ours, Datasette's, factor)
 PEERS = [
-    ("uncached API deal list >= 3x Datasette JSON", "API deal list (50)",
-     "Datasette JSON table (50, labels)", 3),
-    ("uncached deal list page >= 3x Datasette HTML", "deal list p1",
-     "Datasette HTML table (50, labels)", 3),
+    (
+        "uncached API deal list >= 3x Datasette JSON",
+        "API deal list (50)",
+        "Datasette JSON table (50, labels)",
+        3,
+    ),
+    (
+        "uncached deal list page >= 3x Datasette HTML",
+        "deal list p1",
+        "Datasette HTML table (50, labels)",
+        3,
+    ),
 ]
 # Rows that must cost at most 1.5x the first page of the deal list.
-DEEP = ["deal list p2,000", "filtered+searched list", "list search 삼성 (2 syllables)",
-        "list search 엔비디아", "list search AI (2 letters)"]
+DEEP = [
+    "deal list p2,000",
+    "filtered+searched list",
+    "list search 삼성 (2 syllables)",
+    "list search 엔비디아",
+    "list search AI (2 letters)",
+]
 
 
 def rows(results: dict, phase: str) -> dict[str, dict]:
@@ -57,24 +70,33 @@ def check(results: dict, scale: dict | None = None) -> list[tuple[str, str, str]
             if row:
                 by_rate = row["rps"] / floor["rps"]
                 by_cpu = floor["cpu_ms"] / row["cpu_ms"]
-                out.append((what, f"{by_rate:.3f} by req/s, {by_cpu:.3f} by CPU "
-                                  f"({row['rps']:.0f} req/s, {row['cpu_ms']} ms)",
-                            verdict(by_rate >= share, by_cpu >= share)))
+                out.append(
+                    (
+                        what,
+                        f"{by_rate:.3f} by req/s, {by_cpu:.3f} by CPU "
+                        f"({row['rps']:.0f} req/s, {row['cpu_ms']} ms)",
+                        verdict(by_rate >= share, by_cpu >= share),
+                    )
+                )
     for what, ours, theirs, factor in PEERS:
         mine, peer = uncached.get(ours), peers.get(theirs)
         if mine and peer:
             by_rate = mine["rps"] / peer["rps"]
             by_cpu = peer["cpu_ms"] / mine["cpu_ms"]
-            out.append((what, f"{by_rate:.2f}x by req/s, {by_cpu:.2f}x by CPU",
-                        verdict(by_rate >= factor, by_cpu >= factor)))
+            out.append(
+                (
+                    what,
+                    f"{by_rate:.2f}x by req/s, {by_cpu:.2f}x by CPU",
+                    verdict(by_rate >= factor, by_cpu >= factor),
+                )
+            )
     first = uncached.get("deal list p1")
     if first:
         for name in DEEP:
             row = uncached.get(name)
             if row:
                 cost = row["cpu_ms"] / first["cpu_ms"]
-                out.append((f"{name} <= 1.5x page 1", f"{cost:.2f}x by CPU",
-                            verdict(cost <= 1.5)))
+                out.append((f"{name} <= 1.5x page 1", f"{cost:.2f}x by CPU", verdict(cost <= 1.5)))
     cached_floor = uncached.get("floor")
     if cached and cached_floor:
         for name, row in cached.items():
@@ -82,9 +104,13 @@ def check(results: dict, scale: dict | None = None) -> list[tuple[str, str, str]
                 continue
             by_rate = row["rps"] / cached_floor["rps"]
             by_cpu = cached_floor["cpu_ms"] / row["cpu_ms"]
-            out.append((f"cached {name} >= 1/2 of the floor",
-                        f"{by_rate:.2f} by req/s, {by_cpu:.2f} by CPU",
-                        verdict(by_rate >= 0.5, by_cpu >= 0.5)))
+            out.append(
+                (
+                    f"cached {name} >= 1/2 of the floor",
+                    f"{by_rate:.2f} by req/s, {by_cpu:.2f} by CPU",
+                    verdict(by_rate >= 0.5, by_cpu >= 0.5),
+                )
+            )
     for run in (results, scale):
         if run is not None and run.get("deals", 0) >= 1_000_000:
             out.extend(memory(run))
@@ -99,9 +125,13 @@ def check(results: dict, scale: dict | None = None) -> list[tuple[str, str, str]
                     continue
                 by_rate = b[name]["rps"] / a[name]["rps"]
                 by_cpu = a[name]["cpu_ms"] / b[name]["cpu_ms"]
-                out.append((f"{phase} {name} at {large['deals']:,} >= 80% of {small['deals']:,}",
-                            f"{by_rate:.2f} by req/s, {by_cpu:.2f} by CPU",
-                            verdict(by_rate >= 0.8, by_cpu >= 0.8)))
+                out.append(
+                    (
+                        f"{phase} {name} at {large['deals']:,} >= 80% of {small['deals']:,}",
+                        f"{by_rate:.2f} by req/s, {by_cpu:.2f} by CPU",
+                        verdict(by_rate >= 0.8, by_cpu >= 0.8),
+                    )
+                )
     return out
 
 
@@ -114,10 +144,14 @@ def memory(run: dict) -> list[tuple[str, str, str]]:
     export = run.get("export")
     if export:
         complete = export.get("complete", True)
-        out.append(("export streams 1M deals with < 50 MB growth",
-                    f"+{export['growth_mb']} MB over {export.get('deals', '?'):,} deals"
-                    + ("" if complete else " (stopped early)"),
-                    verdict(export["growth_mb"] < 50)))
+        out.append(
+            (
+                "export streams 1M deals with < 50 MB growth",
+                f"+{export['growth_mb']} MB over {export.get('deals', '?'):,} deals"
+                + ("" if complete else " (stopped early)"),
+                verdict(export["growth_mb"] < 50),
+            )
+        )
     return out
 
 

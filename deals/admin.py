@@ -76,7 +76,8 @@ class IdsCheckedMultipleChoiceField(forms.ModelMultipleChoiceField):
                 target.clean(item, None)
             except ValidationError:
                 raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
                     params={"pk": item},
                 ) from None
         return super()._check_values(value)
@@ -102,8 +103,6 @@ class IdsOnlyAutocompleteSelectMultiple(IdsOnlyMixin, AutocompleteSelectMultiple
     pass
 
 
-
-
 class VersionedRecordForm(forms.ModelForm):
     """Carries the version the editor started from, and refuses the save when someone else
     saved the record meanwhile (checked under a row lock, so two concurrent saves cannot both
@@ -111,7 +110,9 @@ class VersionedRecordForm(forms.ModelForm):
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
-        label=_("Reason for this change"), required=False, max_length=100,
+        label=_("Reason for this change"),
+        required=False,
+        max_length=100,
         help_text=_("Optional; shown in the history beside this version."),
     )
 
@@ -141,7 +142,8 @@ def _run_on_each(modeladmin, request, queryset, step, done_message):
         except (ValidationError, PermissionDenied) as error:
             text = " ".join(getattr(error, "messages", [str(error)]))
             modeladmin.message_user(
-                request, gettext("%(record)s: %(problem)s") % {"record": record, "problem": text},
+                request,
+                gettext("%(record)s: %(problem)s") % {"record": record, "problem": text},
                 messages.ERROR,
             )
     if done:
@@ -150,30 +152,46 @@ def _run_on_each(modeladmin, request, queryset, step, done_message):
 
 @admin.action(description=_("Submit the selected records for review"))
 def submit_selected(modeladmin, request, queryset):
-    _run_on_each(modeladmin, request, queryset,
-                 lambda r: editorial.record_submit(record=r, by=request.user),
-                 gettext("%(count)d submitted for review."))
+    _run_on_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda r: editorial.record_submit(record=r, by=request.user),
+        gettext("%(count)d submitted for review."),
+    )
 
 
 @admin.action(description=_("Publish the selected records"), permissions=["publish"])
 def publish_selected(modeladmin, request, queryset):
-    _run_on_each(modeladmin, request, queryset,
-                 lambda r: editorial.record_publish(record=r, by=request.user),
-                 gettext("%(count)d published."))
+    _run_on_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda r: editorial.record_publish(record=r, by=request.user),
+        gettext("%(count)d published."),
+    )
 
 
 @admin.action(description=_("Send the selected records back to draft"), permissions=["publish"])
 def send_back_selected(modeladmin, request, queryset):
-    _run_on_each(modeladmin, request, queryset,
-                 lambda r: editorial.record_send_back(record=r, by=request.user),
-                 gettext("%(count)d sent back to draft."))
+    _run_on_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda r: editorial.record_send_back(record=r, by=request.user),
+        gettext("%(count)d sent back to draft."),
+    )
 
 
 @admin.action(description=_("Unpublish the selected records silently"), permissions=["publish"])
 def unpublish_selected(modeladmin, request, queryset):
-    _run_on_each(modeladmin, request, queryset,
-                 lambda r: editorial.record_unpublish(record=r, by=request.user),
-                 gettext("%(count)d unpublished."))
+    _run_on_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda r: editorial.record_unpublish(record=r, by=request.user),
+        gettext("%(count)d unpublished."),
+    )
 
 
 def _merge_action(merge, description):
@@ -193,8 +211,9 @@ def _merge_action(merge, description):
             survivor = next((r for r in records if str(r.pk) == survivor_pk), None)
             duplicate = next((r for r in records if str(r.pk) != survivor_pk), None)
             if survivor is None:
-                modeladmin.message_user(request, gettext("Choose which record to keep."),
-                                        messages.ERROR)
+                modeladmin.message_user(
+                    request, gettext("Choose which record to keep."), messages.ERROR
+                )
                 return None
             try:
                 merge(survivor=survivor, duplicate=duplicate, by=request.user)
@@ -251,9 +270,16 @@ class RecordAdmin(PostedIdsOnlyMixin, SimpleHistoryAdmin):
 
     publication_fieldset = (
         _("Publication"),
-        {"fields": ("slug", ("publication", "published_at"),
-                    ("withdrawal_note", "withdrawal_note_ko"),
-                    ("version", "created_at", "updated_at"), "change_reason", "loaded_version")},
+        {
+            "fields": (
+                "slug",
+                ("publication", "published_at"),
+                ("withdrawal_note", "withdrawal_note_ko"),
+                ("version", "created_at", "updated_at"),
+                "change_reason",
+                "loaded_version",
+            )
+        },
     )
 
     def has_publish_permission(self, request):
@@ -283,8 +309,7 @@ class RecordAdmin(PostedIdsOnlyMixin, SimpleHistoryAdmin):
                 return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="",
-                           obj=None):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_publish"] = self.has_publish_permission(request)
         context["record"] = obj
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -328,10 +353,16 @@ class RecordAdmin(PostedIdsOnlyMixin, SimpleHistoryAdmin):
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("<path:object_id>/history/<int:history_id>/revert/",
-                 self.admin_site.admin_view(self.revert_view), name=f"{info[0]}_{info[1]}_revert"),
-            path("deleted/", self.admin_site.admin_view(self.deleted_view),
-                 name=f"{info[0]}_{info[1]}_deleted"),
+            path(
+                "<path:object_id>/history/<int:history_id>/revert/",
+                self.admin_site.admin_view(self.revert_view),
+                name=f"{info[0]}_{info[1]}_revert",
+            ),
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name=f"{info[0]}_{info[1]}_deleted",
+            ),
             *super().get_urls(),
         ]
 
@@ -350,12 +381,12 @@ class RecordAdmin(PostedIdsOnlyMixin, SimpleHistoryAdmin):
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
                 self.message_user(
-                    request, gettext("Reverted to version %(version)s.") % {"version": old.version},
+                    request,
+                    gettext("Reverted to version %(version)s.") % {"version": old.version},
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(
-                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                        args=[obj.pk])
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
             )
         delta = latest.diff_against(old, excluded_fields=["version", "updated_at"])
         context = {
@@ -377,23 +408,29 @@ class RecordAdmin(PostedIdsOnlyMixin, SimpleHistoryAdmin):
         if request.method == "POST":
             try:
                 record = editorial.record_restore(
-                    model=self.model, history_id=int(request.POST.get("history_id", 0)),
+                    model=self.model,
+                    history_id=int(request.POST.get("history_id", 0)),
                     by=request.user,
                 )
             except (ValidationError, ValueError) as error:
-                self.message_user(request, " ".join(getattr(error, "messages", [str(error)])),
-                                  messages.ERROR)
+                self.message_user(
+                    request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR
+                )
                 return HttpResponseRedirect(request.path)
-            self.message_user(request, gettext("Restored %(record)s.") % {"record": record},
-                              messages.SUCCESS)
+            self.message_user(
+                request, gettext("Restored %(record)s.") % {"record": record}, messages.SUCCESS
+            )
             return HttpResponseRedirect(
-                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                        args=[record.pk])
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[record.pk]
+                )
             )
         existing = self.model.objects.values("pk")
         deleted = (
-            self.model.history.filter(history_type="-").exclude(id__in=existing)
-            .select_related("history_user").order_by("-history_date")[:200]
+            self.model.history.filter(history_type="-")
+            .exclude(id__in=existing)
+            .select_related("history_user")
+            .order_by("-history_date")[:200]
         )
         context = {
             **self.admin_site.each_context(request),
@@ -424,8 +461,10 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
     import_template_name = "admin/deals/import.html"
 
     def get_import_context_data(self, **kwargs):
-        return {**super().get_import_context_data(**kwargs),
-                "import_max_bytes": settings.IMPORT_MAX_BYTES}
+        return {
+            **super().get_import_context_data(**kwargs),
+            "import_max_bytes": settings.IMPORT_MAX_BYTES,
+        }
 
     def get_import_data_kwargs(self, **kwargs):
         # The confirmed import rolls back on a bad row too, not only on a crash; a row can turn
@@ -466,7 +505,8 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
     def add_success_message(self, result, request):
         self.message_user(
             request,
-            gettext("Imported %(count)d %(things)s as drafts.") % {
+            gettext("Imported %(count)d %(things)s as drafts.")
+            % {
                 "count": result.totals[RowResult.IMPORT_TYPE_NEW],
                 "things": self.opts.verbose_name_plural,
             },
@@ -504,8 +544,10 @@ class SourceAdmin(RecordExportMixin, RecordAdmin):
     date_hierarchy = "published_on"
     fieldsets = (
         (None, {"fields": ("url", ("title", "title_ko"), ("publisher", "publisher_ko"))}),
-        (_("When and in what language"),
-         {"fields": (("published_on", "published_on_precision"), "language")}),
+        (
+            _("When and in what language"),
+            {"fields": (("published_on", "published_on_precision"), "language")},
+        ),
         RecordAdmin.publication_fieldset,
     )
 
@@ -564,8 +606,10 @@ class CompanyAdmin(RecordImportExportMixin, SourceLinkedAdmin):
     inlines = [SubsidiaryInline]
     actions = [*RecordAdmin.actions, merge_companies]
     fieldsets = (
-        (None, {"fields": (("name", "name_ko"), "aliases", ("kind", "country"), "parent",
-                           "website")}),
+        (
+            None,
+            {"fields": (("name", "name_ko"), "aliases", ("kind", "country"), "parent", "website")},
+        ),
         (_("Description"), {"fields": ("description", "description_ko")}),
         (_("Sources"), {"fields": ("sources",)}),
         RecordAdmin.publication_fieldset,
@@ -578,8 +622,15 @@ class PersonAdmin(RecordExportMixin, RecordAdmin):
     list_display = ("name", "name_ko", "title", "company", "publication")
     list_filter = ("publication",)
     list_select_related = ("company",)
-    search_fields = ("name", "name_ko", "aliases", "title", "title_ko", "company__name",
-                     "company__name_ko")
+    search_fields = (
+        "name",
+        "name_ko",
+        "aliases",
+        "title",
+        "title_ko",
+        "company__name",
+        "company__name_ko",
+    )
     autocomplete_fields = ("company",)
     prepopulated_fields = {"slug": ("name",)}
     actions = [*RecordAdmin.actions, merge_people]
@@ -661,35 +712,82 @@ class DealMeetingInline(PostedIdsOnlyMixin, admin.TabularInline):
 class DealAdmin(RecordImportExportMixin, SourceLinkedAdmin):
     resource_classes = [resources.DealResource]
     list_display = (
-        "title", "parties_column", "quantity_column", "value_column", "status", "announced_on",
+        "title",
+        "parties_column",
+        "quantity_column",
+        "value_column",
+        "status",
+        "announced_on",
         "publication",
     )
     list_display_links = ("title",)
-    list_filter = ("publication", "status", "kind", "product_category", "disclosure",
-                   "parties__company__country")
-    search_fields = ("title", "title_ko", "product", "product_ko", "slug",
-                     "parties__company__name", "parties__company__name_ko")
+    list_filter = (
+        "publication",
+        "status",
+        "kind",
+        "product_category",
+        "disclosure",
+        "parties__company__country",
+    )
+    search_fields = (
+        "title",
+        "title_ko",
+        "product",
+        "product_ko",
+        "slug",
+        "parties__company__name",
+        "parties__company__name_ko",
+    )
     autocomplete_fields = ("project", "sources")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "announced_on"
-    readonly_fields = (*RecordAdmin.readonly_fields, "status", "status_on", "announced_on",
-                       "usd_amount", "usd_rate")
+    readonly_fields = (
+        *RecordAdmin.readonly_fields,
+        "status",
+        "status_on",
+        "announced_on",
+        "usd_amount",
+        "usd_rate",
+    )
     inlines = [DealPartyInline, DealEventInline, DealMeetingInline]
     fieldsets = (
         (None, {"fields": (("title", "title_ko"), "kind", ("summary", "summary_ko"))}),
-        (_("What"), {"fields": (("product", "product_ko"), "product_category",
-                                ("quantity_qualifier", "quantity", "quantity_unit"))}),
-        (_("Value"), {"fields": (("disclosure", "amount_qualifier"), ("amount", "currency"),
-                                 ("amount_note", "amount_note_ko"), ("usd_amount", "usd_rate"))}),
-        (_("Status (from the latest event)"), {"fields": (("status", "status_on"),
-                                                          "announced_on")}),
+        (
+            _("What"),
+            {
+                "fields": (
+                    ("product", "product_ko"),
+                    "product_category",
+                    ("quantity_qualifier", "quantity", "quantity_unit"),
+                )
+            },
+        ),
+        (
+            _("Value"),
+            {
+                "fields": (
+                    ("disclosure", "amount_qualifier"),
+                    ("amount", "currency"),
+                    ("amount_note", "amount_note_ko"),
+                    ("usd_amount", "usd_rate"),
+                )
+            },
+        ),
+        (
+            _("Status (from the latest event)"),
+            {"fields": (("status", "status_on"), "announced_on")},
+        ),
         (_("Project and sources"), {"fields": ("project", "sources")}),
         RecordAdmin.publication_fieldset,
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("parties", queryset=DealParty.objects.select_related("company"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("parties", queryset=DealParty.objects.select_related("company"))
+            )
         )
 
     @admin.display(description=_("suppliers → buyers"))
@@ -703,8 +801,10 @@ class DealAdmin(RecordImportExportMixin, SourceLinkedAdmin):
     def quantity_column(self, deal):
         if deal.quantity is None:
             return gettext("undisclosed")
-        return f"{deal.get_quantity_qualifier_display()} {deal.quantity.normalize():,f} " \
+        return (
+            f"{deal.get_quantity_qualifier_display()} {deal.quantity.normalize():,f} "
             f"{deal.get_quantity_unit_display()}"
+        )
 
     @admin.display(description=_("value"), ordering="usd_amount")
     def value_column(self, deal):
@@ -772,8 +872,16 @@ class ProjectPartyInline(PostedIdsOnlyMixin, admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(RecordImportExportMixin, SourceLinkedAdmin):
     resource_classes = [resources.ProjectResource]
-    list_display = ("name", "name_ko", "kind", "status", "city", "country", "budget_column",
-                    "publication")
+    list_display = (
+        "name",
+        "name_ko",
+        "kind",
+        "status",
+        "city",
+        "country",
+        "budget_column",
+        "publication",
+    )
     list_filter = ("publication", "kind", "status", "country")
     search_fields = ("name", "name_ko", "location", "location_ko", "city", "city_ko")
     autocomplete_fields = ("sources",)
@@ -784,12 +892,30 @@ class ProjectAdmin(RecordImportExportMixin, SourceLinkedAdmin):
     fieldsets = (
         (None, {"fields": (("name", "name_ko"), ("kind", "status"))}),
         (_("Where"), {"fields": (("location", "location_ko"), ("city", "city_ko"), "country")}),
-        (_("Budget"), {"fields": (("disclosure", "amount_qualifier"), ("amount", "currency"),
-                                  ("amount_note", "amount_note_ko"), ("usd_amount", "usd_rate"))}),
-        (_("Capacity"), {"fields": (("capacity_mw", "capacity_mw_target"),
-                                    ("gpu_count_qualifier", "gpu_count"))}),
-        (_("Dates"), {"fields": (("start_date", "start_precision"),
-                                 ("target_date", "target_precision"))}),
+        (
+            _("Budget"),
+            {
+                "fields": (
+                    ("disclosure", "amount_qualifier"),
+                    ("amount", "currency"),
+                    ("amount_note", "amount_note_ko"),
+                    ("usd_amount", "usd_rate"),
+                )
+            },
+        ),
+        (
+            _("Capacity"),
+            {
+                "fields": (
+                    ("capacity_mw", "capacity_mw_target"),
+                    ("gpu_count_qualifier", "gpu_count"),
+                )
+            },
+        ),
+        (
+            _("Dates"),
+            {"fields": (("start_date", "start_precision"), ("target_date", "target_precision"))},
+        ),
         (_("Summary"), {"fields": ("summary", "summary_ko")}),
         (_("Sources"), {"fields": ("sources",)}),
         RecordAdmin.publication_fieldset,

@@ -109,8 +109,9 @@ class NearCache:
             self._entries.move_to_end(key)
             return entry[0], entry[1]
 
-    def put(self, key: str, generation: int, value, size: int,
-            seconds: float | None = None) -> None:
+    def put(
+        self, key: str, generation: int, value, size: int, seconds: float | None = None
+    ) -> None:
         """Keeps `value` as read for `generation`; for at most `seconds`, when given."""
         if size > self.max_bytes:
             return
@@ -365,7 +366,10 @@ class ReusingRedisCache(RedisCache):
     )
 
     def count_and_read(
-        self, windows: list[tuple[str, int]], generation_key: str, key: str,
+        self,
+        windows: list[tuple[str, int]],
+        generation_key: str,
+        key: str,
         known: int | None = None,
     ) -> tuple[list[int], int | None, object, int]:
         """In one round trip to the primary: `incr_expiring` for each (key, timeout) of
@@ -380,13 +384,19 @@ class ReusingRedisCache(RedisCache):
                 self.COUNT_AND_READ
             )
         replies = script(
-            keys=[*counters, self.make_and_validate_key(generation_key),
-                  self.make_and_validate_key(key)],
-            args=[len(windows), *(int(timeout) for _name, timeout in windows),
-                  "" if known is None else str(known)],
+            keys=[
+                *counters,
+                self.make_and_validate_key(generation_key),
+                self.make_and_validate_key(key),
+            ],
+            args=[
+                len(windows),
+                *(int(timeout) for _name, timeout in windows),
+                "" if known is None else str(known),
+            ],
         )
         counts = [int(reply) for reply in replies[: len(windows)]]
-        generation, entry = replies[len(windows):]
+        generation, entry = replies[len(windows) :]
         generation = None if generation is None else int(generation)
         if isinstance(entry, int):
             return counts, generation, HELD, 0

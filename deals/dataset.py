@@ -49,8 +49,18 @@ VERSION = 1
 #: Apps whose migrations shape the tables in the file.
 SCHEMA_APPS = ("deals", "auth", "contenttypes")
 #: Account fields exported; never `password`.
-USER_FIELDS = ("id", "username", "first_name", "last_name", "email", "is_staff", "is_active",
-               "is_superuser", "date_joined", "last_login")
+USER_FIELDS = (
+    "id",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "is_superuser",
+    "date_joined",
+    "last_login",
+)
 BATCH = 1000
 
 
@@ -81,8 +91,16 @@ def latest_migrations(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
     for app in SCHEMA_APPS:
         # Applied migrations no longer on disk (squashed away) are not in the graph.
         mine = {key for key in applied if key[0] == app and key in loader.graph.node_map}
-        parents = {parent for key in mine for parent in loader.graph.node_map[key].parents
-                   if parent.key[0] == app} if mine else set()
+        parents = (
+            {
+                parent
+                for key in mine
+                for parent in loader.graph.node_map[key].parents
+                if parent.key[0] == app
+            }
+            if mine
+            else set()
+        )
         parent_keys = {p.key for p in parents}
         latest[app] = sorted(name for (_app, name) in mine - parent_keys)
     return latest
@@ -104,39 +122,48 @@ class _Encoder(json.JSONEncoder):
 
 
 def _line(value) -> bytes:
-    return (json.dumps(value, cls=_Encoder, ensure_ascii=False, separators=(",", ":"))
-            + "\n").encode()
+    return (
+        json.dumps(value, cls=_Encoder, ensure_ascii=False, separators=(",", ":")) + "\n"
+    ).encode()
 
 
 def export_lines(using: str = DEFAULT_DB_ALIAS) -> Iterator[bytes]:
     """The dataset as lines, reading each table in id order with a server-side iterator."""
     tables = dataset_models()
-    yield _line({
-        "format": FORMAT,
-        "version": VERSION,
-        "created_at": dt.datetime.now(dt.UTC).isoformat(),
-        "migrations": latest_migrations(using),
-        "tables": ["auth.group", "auth.user", *map(table_name, tables)],
-    })
+    yield _line(
+        {
+            "format": FORMAT,
+            "version": VERSION,
+            "created_at": dt.datetime.now(dt.UTC).isoformat(),
+            "migrations": latest_migrations(using),
+            "tables": ["auth.group", "auth.user", *map(table_name, tables)],
+        }
+    )
     counts: dict[str, int] = {"auth.group": 0, "auth.user": 0}
 
-    groups = Group.objects.using(using).order_by("name").prefetch_related(
-        "permissions__content_type"
+    groups = (
+        Group.objects.using(using).order_by("name").prefetch_related("permissions__content_type")
     )
     yield _line({"table": "auth.group", "columns": ["name", "permissions"]})
     for group in groups:
-        yield _line([group.name, sorted(
-            [p.content_type.app_label, p.content_type.model, p.codename]
-            for p in group.permissions.all()
-        )])
+        yield _line(
+            [
+                group.name,
+                sorted(
+                    [p.content_type.app_label, p.content_type.model, p.codename]
+                    for p in group.permissions.all()
+                ),
+            ]
+        )
         counts["auth.group"] += 1
 
     User = apps.get_model("auth", "User")
     yield _line({"table": "auth.user", "columns": [*USER_FIELDS, "groups"]})
     users = User.objects.using(using).order_by("pk").prefetch_related("groups")
     for user in users.iterator(chunk_size=BATCH):
-        yield _line([*(getattr(user, f) for f in USER_FIELDS),
-                     sorted(g.name for g in user.groups.all())])
+        yield _line(
+            [*(getattr(user, f) for f in USER_FIELDS), sorted(g.name for g in user.groups.all())]
+        )
         counts["auth.user"] += 1
 
     for model in tables:
@@ -209,12 +236,15 @@ def check_header(header, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def check_empty(using: str = DEFAULT_DB_ALIAS) -> None:
     User = apps.get_model("auth", "User")
-    full = [table_name(m) for m in [User, *dataset_models()]
-            if m._base_manager.using(using).exists()]
+    full = [
+        table_name(m) for m in [User, *dataset_models()] if m._base_manager.using(using).exists()
+    ]
     if full:
         raise DatasetError(
-            "The database is not empty (it has rows in " + ", ".join(full[:5])
-            + (" ..." if len(full) > 5 else "") + "). Import into a freshly migrated database."
+            "The database is not empty (it has rows in "
+            + ", ".join(full[:5])
+            + (" ..." if len(full) > 5 else "")
+            + "). Import into a freshly migrated database."
         )
 
 
@@ -232,16 +262,17 @@ class _Table:
         self.columns = columns
         self.fields = [fields[c] for c in columns]
         # Columns added since the file was made take their defaults.
-        self.defaults = {f.attname: f.get_default() for a, f in fields.items()
-                         if a not in columns}
+        self.defaults = {f.attname: f.get_default() for a, f in fields.items() if a not in columns}
         self.pending: list[models.Model] = []
         self.count = 0
 
     def add(self, row) -> None:
         if not isinstance(row, list) or len(row) != len(self.columns):
             raise DatasetError(f"A row of {self.name} has the wrong shape.")
-        values = {f.attname: (None if v is None else f.to_python(v))
-                  for f, v in zip(self.fields, row, strict=True)}
+        values = {
+            f.attname: (None if v is None else f.to_python(v))
+            for f, v in zip(self.fields, row, strict=True)
+        }
         self.pending.append(self.model(**self.defaults, **values))
         self.count += 1
         if len(self.pending) >= BATCH:
@@ -251,7 +282,9 @@ class _Table:
         if self.pending:
             # raw=True: stored as they are, without auto_now stamps, signals or new history.
             self.model._base_manager.using(self.using)._insert(
-                self.pending, fields=self.model._meta.concrete_fields, raw=True,
+                self.pending,
+                fields=self.model._meta.concrete_fields,
+                raw=True,
                 using=self.using,
             )
             self.pending = []
@@ -262,9 +295,13 @@ def _import_groups(rows, using: str) -> None:
         group, _created = Group.objects.using(using).get_or_create(name=name)
         found = []
         for app_label, model, codename in permissions:
-            permission = Permission.objects.using(using).filter(
-                content_type__app_label=app_label, content_type__model=model, codename=codename
-            ).first()
+            permission = (
+                Permission.objects.using(using)
+                .filter(
+                    content_type__app_label=app_label, content_type__model=model, codename=codename
+                )
+                .first()
+            )
             if permission is None:
                 raise DatasetError(
                     f"Group {name}: no permission {app_label}.{model}.{codename} here."
@@ -279,10 +316,13 @@ def _import_users(rows, using: str) -> None:
     for row in rows:
         *values, group_names = row
         fields = dict(zip(USER_FIELDS, values, strict=True))
-        user = User(password=make_password(None), **{
-            name: (None if value is None else User._meta.get_field(name).to_python(value))
-            for name, value in fields.items()
-        })
+        user = User(
+            password=make_password(None),
+            **{
+                name: (None if value is None else User._meta.get_field(name).to_python(value))
+                for name, value in fields.items()
+            },
+        )
         user.save_base(raw=True, using=using)
         missing = [n for n in group_names if n not in groups]
         if missing:
@@ -337,8 +377,9 @@ def import_stream(stream: IO[bytes], using: str = DEFAULT_DB_ALIAS) -> dict[str,
             raise DatasetError("The file is cut short: it has no end line.")
         expected = end.get("rows") or {}
         if expected != counts:
-            raise DatasetError(f"The file's rows do not match its end line: {counts} read, "
-                               f"{expected} announced.")
+            raise DatasetError(
+                f"The file's rows do not match its end line: {counts} read, {expected} announced."
+            )
         reset_sequences(using)
     from .cache import bump_content_generation
 

@@ -60,8 +60,11 @@ PERSON_FIELDS = ("slug", "name", "name_ko", "title", "title_ko")
 
 
 def company_page_lists(
-    company: Company, lists: list[tuple[tuple[str, ...], tuple[str, ...]] | None], *,
-    deals: int, people: int,
+    company: Company,
+    lists: list[tuple[tuple[str, ...], tuple[str, ...]] | None],
+    *,
+    deals: int,
+    people: int,
 ) -> tuple[list[list[int]], list[Person]]:
     """A company page's lists, read together: for each of `lists`, the ids of the `deals` most
     recent published deals in which the company has one of the roles and none of the excluded
@@ -107,14 +110,14 @@ def _company_page_lists_orm(database, company, lists, *, deals: int, people: int
             id_lists.append([])
             continue
         roles, excluded = wanted
-        queryset = published_deals.filter(
-            pk__in=parties.filter(role__in=roles).values("deal_id")
-        )
+        queryset = published_deals.filter(pk__in=parties.filter(role__in=roles).values("deal_id"))
         if excluded:
             queryset = queryset.exclude(pk__in=parties.filter(role__in=excluded).values("deal_id"))
         id_lists.append(list(queryset.values_list("id", flat=True)[:deals]))
     found = list(
-        Person.objects.using(database).published().filter(company=company)
+        Person.objects.using(database)
+        .published()
+        .filter(company=company)
         .only(*PERSON_FIELDS)[:people]
     )
     return id_lists, found
@@ -200,11 +203,14 @@ def _joined(database, owner, owner_name, columns, values, relation, related, rel
     """A row of the owner's with the record it points to (None for a JSON null), both joined
     to the owner as prefetching joins them."""
     instance = columns.from_json(database, values)
-    instance._state.fields_cache.update({
-        owner_name: owner,
-        relation: related.from_json(database, related_values)
-        if related_values is not None else None,
-    })
+    instance._state.fields_cache.update(
+        {
+            owner_name: owner,
+            relation: related.from_json(database, related_values)
+            if related_values is not None
+            else None,
+        }
+    )
     return instance
 
 

@@ -147,14 +147,19 @@ def record_lock(*, record: Record, expected_version: int | None) -> int:
     first commits, and then see the new version and be refused.
     """
     current = (
-        type(record).objects.select_for_update().filter(pk=record.pk)
-        .values_list("version", flat=True).first()
+        type(record)
+        .objects.select_for_update()
+        .filter(pk=record.pk)
+        .values_list("version", flat=True)
+        .first()
     )
     if current is None:
         raise ValidationError(_("This record no longer exists; someone deleted it."))
     if expected_version is not None and current != expected_version:
         raise EditConflict(
-            record=record, expected=expected_version, current=current,
+            record=record,
+            expected=expected_version,
+            current=current,
             changes=version_changes(record=record, since_version=expected_version),
         )
     return current
@@ -226,8 +231,13 @@ def record_submit(*, record: Record, by=None, expected_version: int | None = Non
         raise ValidationError(
             {"publication": _("Only a draft or an unpublished record can be submitted.")}
         )
-    return _transition(record=record, to=Publication.IN_REVIEW, by=by,
-                       reason=_("Submitted for review"), expected_version=expected_version)
+    return _transition(
+        record=record,
+        to=Publication.IN_REVIEW,
+        by=by,
+        reason=_("Submitted for review"),
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -242,7 +252,10 @@ def record_send_back(*, record: Record, by=None, note: str = "") -> Record:
 
 @transaction.atomic
 def record_publish(
-    *, record: Record, by=None, at: dt.datetime | None = None,
+    *,
+    record: Record,
+    by=None,
+    at: dt.datetime | None = None,
     expected_version: int | None = None,
 ) -> Record:
     """A desk editor publishes a record; a deal must first pass every publish check."""
@@ -251,15 +264,24 @@ def record_publish(
     if problems:
         raise ValidationError({"publication": problems})
     return _transition(
-        record=record, to=Publication.PUBLISHED, by=by, reason=_("Published"),
+        record=record,
+        to=Publication.PUBLISHED,
+        by=by,
+        reason=_("Published"),
         published_at=record.published_at or at or timezone.now(),
-        withdrawal_note="", withdrawal_note_ko="", expected_version=expected_version,
+        withdrawal_note="",
+        withdrawal_note_ko="",
+        expected_version=expected_version,
     )
 
 
 @transaction.atomic
 def record_unpublish(
-    *, record: Record, by=None, note: str = "", note_ko: str = "",
+    *,
+    record: Record,
+    by=None,
+    note: str = "",
+    note_ko: str = "",
     expected_version: int | None = None,
 ) -> Record:
     """Withdraw a published record: with a public note, or silently (for a mistake)."""
@@ -268,22 +290,35 @@ def record_unpublish(
         raise ValidationError({"publication": _("Only a published record can be unpublished.")})
     reason = _("Withdrawn with a public note") if (note or note_ko) else _("Withdrawn silently")
     return _transition(
-        record=record, to=Publication.UNPUBLISHED, by=by, reason=reason,
-        withdrawal_note=note, withdrawal_note_ko=note_ko, expected_version=expected_version,
+        record=record,
+        to=Publication.UNPUBLISHED,
+        by=by,
+        reason=reason,
+        withdrawal_note=note,
+        withdrawal_note_ko=note_ko,
+        expected_version=expected_version,
     )
 
 
 # --- Revert and restore ---------------------------------------------------------------------
 
 #: Fields a revert leaves alone: identity, workflow state and bookkeeping.
-NOT_REVERTED = {"id", "slug", "publication", "published_at", "withdrawal_note",
-                "withdrawal_note_ko", "version", "created_at", "updated_at"}
+NOT_REVERTED = {
+    "id",
+    "slug",
+    "publication",
+    "published_at",
+    "withdrawal_note",
+    "withdrawal_note_ko",
+    "version",
+    "created_at",
+    "updated_at",
+}
 
 
 def _snapshot_fields(model: type[models.Model]) -> list[models.Field]:
     return [
-        f for f in model._meta.concrete_fields
-        if f.name not in NOT_REVERTED and not f.primary_key
+        f for f in model._meta.concrete_fields if f.name not in NOT_REVERTED and not f.primary_key
     ]
 
 
@@ -293,11 +328,13 @@ def _restore_children(*, record: models.Model, at: dt.datetime) -> None:
         child_model.objects.filter(**{fk: record}).delete()
         snapshot = child_model.history.as_of(at).filter(**{f"{fk}_id": record.pk})
         for old in snapshot:
-            row = child_model(**{
-                f.attname: getattr(old, f.attname)
-                for f in child_model._meta.concrete_fields if not f.primary_key
-                and f.name not in ("created_at", "updated_at")
-            })
+            row = child_model(
+                **{
+                    f.attname: getattr(old, f.attname)
+                    for f in child_model._meta.concrete_fields
+                    if not f.primary_key and f.name not in ("created_at", "updated_at")
+                }
+            )
             row.full_clean(validate_unique=False, validate_constraints=False)
             row.save()
 
@@ -319,17 +356,18 @@ def record_revert(*, record: Record, history_id: int, by=None, reason: str = "")
     # the source links of its last row, the child rows just before the next version began.
     rows = record.history.order_by("history_date", "history_id")
     complete = rows.filter(version=old.version, history_date__gte=old.history_date).last()
-    following = rows.filter(history_date__gt=complete.history_date).exclude(
-        version=old.version).first()
-    complete_at = (following.history_date - dt.timedelta(microseconds=1) if following
-                   else timezone.now())
+    following = (
+        rows.filter(history_date__gt=complete.history_date).exclude(version=old.version).first()
+    )
+    complete_at = (
+        following.history_date - dt.timedelta(microseconds=1) if following else timezone.now()
+    )
     record_next_version(record=record, expected_version=None)
     for field in _snapshot_fields(type(record)):
         setattr(record, field.attname, getattr(old, field.attname))
     record.full_clean(validate_constraints=False)
     version_label = old.version
-    _save(record, reason or _("Reverted to version %(version)s") % {"version": version_label},
-          by)
+    _save(record, reason or _("Reverted to version %(version)s") % {"version": version_label}, by)
     _restore_children(record=record, at=complete_at)
     if hasattr(complete, "sources"):
         record.sources.set([row.source_id for row in complete.sources.all()])
@@ -361,8 +399,13 @@ def record_restore(*, model: type[Record], history_id: int, by=None) -> Record:
     # Deleting cascades to the child rows and source links before the record itself goes, so
     # its deletion row has none: take them from just before the cascade began, and the links
     # from the row before the deletion.
-    before = model.history.filter(id=deletion.id, history_date__lt=deletion.history_date,
-                                  history_type__in=("+", "~")).order_by("-history_date").first()
+    before = (
+        model.history.filter(
+            id=deletion.id, history_date__lt=deletion.history_date, history_type__in=("+", "~")
+        )
+        .order_by("-history_date")
+        .first()
+    )
     began = deletion.history_date
     for child_model, fk in CHILDREN.get(model, []):
         removed = child_model.history.filter(
@@ -422,8 +465,11 @@ def company_merge(*, survivor: Company, duplicate: Company, by=None) -> Company:
         raise ValidationError(_("A company cannot be merged into itself."))
     if _descends_from(survivor, duplicate):
         raise ValidationError(
-            _("%(survivor)s is a subsidiary of %(duplicate)s; merging them would make a loop "
-              "of parent companies.") % {"survivor": survivor, "duplicate": duplicate}
+            _(
+                "%(survivor)s is a subsidiary of %(duplicate)s; merging them would make a loop "
+                "of parent companies."
+            )
+            % {"survivor": survivor, "duplicate": duplicate}
         )
     record_next_version(record=survivor, expected_version=None)
     record_lock(record=duplicate, expected_version=None)
@@ -435,8 +481,11 @@ def company_merge(*, survivor: Company, duplicate: Company, by=None) -> Company:
         supply = {PartyRole.SUPPLIER, PartyRole.BUYER}
         if party.role in supply and same.filter(role__in=supply).exists():
             raise ValidationError(
-                _("In “%(deal)s” one of the two is the supplier and the other the buyer; "
-                  "fix that deal before merging.") % {"deal": party.deal}
+                _(
+                    "In “%(deal)s” one of the two is the supplier and the other the buyer; "
+                    "fix that deal before merging."
+                )
+                % {"deal": party.deal}
             )
         party.company = survivor
         party.save()

@@ -35,9 +35,7 @@ class LatestDealEventsFeed(Feed):
         return DealEvent.objects.public()[:FEED_LENGTH]
 
     def item_title(self, item):
-        return _("%(deal)s: %(status)s") % {
-            "deal": item.deal, "status": item.get_status_display()
-        }
+        return _("%(deal)s: %(status)s") % {"deal": item.deal, "status": item.get_status_display()}
 
     def item_description(self, item):
         parts = [formatting.format_date(item.date, item.date_precision)]

@@ -96,9 +96,7 @@ class LenientDateTimeField(forms.DateTimeField):
             # In UTC: databases refuse unusual offsets (PostgreSQL allows at most 15:59).
             return parsed.astimezone(dt.UTC)
         except (OverflowError, ValueError):
-            raise forms.ValidationError(
-                _("This time is out of range."), code="invalid"
-            ) from None
+            raise forms.ValidationError(_("This time is out of range."), code="invalid") from None
 
 
 class UpdatedSinceFilter(filters.IsoDateTimeFilter):

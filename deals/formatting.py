@@ -30,7 +30,12 @@ EN_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
 
 #: How Korean names a currency after a number. Others keep their ISO code.
 KO_CURRENCY = {
-    "KRW": "원", "USD": "달러", "JPY": "엔", "EUR": "유로", "CNY": "위안", "GBP": "파운드",
+    "KRW": "원",
+    "USD": "달러",
+    "JPY": "엔",
+    "EUR": "유로",
+    "CNY": "위안",
+    "GBP": "파운드",
 }
 
 #: Korean noun and counter for each quantity unit: GPU 26만 개, 웨이퍼 월 10만 장.
@@ -164,8 +169,9 @@ def _words(lang: str) -> dict[str, str]:
         }
 
 
-def format_quantity(quantity, unit: str, qualifier: str | None = None,
-                    lang: str | None = None) -> str:
+def format_quantity(
+    quantity, unit: str, qualifier: str | None = None, lang: str | None = None
+) -> str:
     """A quantity with its unit and certainty: "up to 50,000 GPUs" / "GPU 최대 5만 개"."""
     if quantity is None:
         return ""
@@ -208,8 +214,9 @@ def format_date(value: dt.date | None, precision: str = "day", lang: str | None 
     return f"{EN_MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
-def format_datetime(value: dt.datetime | None, tz=None, time_known: bool = True,
-                    lang: str | None = None) -> str:
+def format_datetime(
+    value: dt.datetime | None, tz=None, time_known: bool = True, lang: str | None = None
+) -> str:
     """A moment in the place's own time zone: "Oct 30, 2025, 19:30 KST" / "2025년 10월 30일
     19:30 (KST)". Only the day when the time is not known."""
     if value is None:
@@ -225,9 +232,17 @@ def format_datetime(value: dt.datetime | None, tz=None, time_known: bool = True,
     return f"{day}, {value:%H:%M}" + (f" {zone}" if zone else "")
 
 
-def format_value(*, amount, currency: str, disclosure: str, qualifier: str | None = None,
-                 equivalent=None, equivalent_currency: str = "", rate_date: dt.date | None = None,
-                 lang: str | None = None) -> str:
+def format_value(
+    *,
+    amount,
+    currency: str,
+    disclosure: str,
+    qualifier: str | None = None,
+    equivalent=None,
+    equivalent_currency: str = "",
+    rate_date: dt.date | None = None,
+    lang: str | None = None,
+) -> str:
     """A deal's value exactly as certain as it is.
 
     "value undisclosed"; "about USD 3 billion (≈ KRW 4.28 trillion at the rate of 2025-10-31)";
@@ -245,7 +260,9 @@ def format_value(*, amount, currency: str, disclosure: str, qualifier: str | Non
         converted = format_money(round_significant(equivalent), equivalent_currency, lang)
         if rate_date:
             text += " " + words["converted at"] % {
-                "converted": converted, "date": rate_date.isoformat()}
+                "converted": converted,
+                "date": rate_date.isoformat(),
+            }
         else:
             text += " " + words["converted"] % {"converted": converted}
     return text
@@ -266,7 +283,12 @@ def deal_value(deal, krw_rate=None, lang: str | None = None) -> str:
     elif deal.amount is not None and deal.currency == "USD" and krw_rate is not None:
         equivalent, eq_currency, rate_date = deal.amount * krw_rate.rate, "KRW", krw_rate.date
     return format_value(
-        amount=deal.amount, currency=deal.currency, disclosure=deal.disclosure,
-        qualifier=deal.amount_qualifier, equivalent=equivalent, equivalent_currency=eq_currency,
-        rate_date=rate_date, lang=lang,
+        amount=deal.amount,
+        currency=deal.currency,
+        disclosure=deal.disclosure,
+        qualifier=deal.amount_qualifier,
+        equivalent=equivalent,
+        equivalent_currency=eq_currency,
+        rate_date=rate_date,
+        lang=lang,
     )

@@ -103,8 +103,8 @@ def latest_rows(model: type[models.Model], at: dt.datetime):
 
 def published_as_of(model: type[models.Model], at: dt.datetime):
     """Historical rows of the records that were published at `at` (absent if deleted by then)."""
-    return latest_rows(model, at).exclude(history_type="-").filter(
-        publication=Publication.PUBLISHED
+    return (
+        latest_rows(model, at).exclude(history_type="-").filter(publication=Publication.PUBLISHED)
     )
 
 
@@ -149,8 +149,7 @@ RELATIONS: dict[type[models.Model], dict] = {
     Meeting: {
         "refs": ("parent",),
         "children": (
-            Children("attendance", Attendance, "meeting", ("person",),
-                     lambda r: (r.status, r.id)),
+            Children("attendance", Attendance, "meeting", ("person",), lambda r: (r.status, r.id)),
         ),
         "sources": True,
     },
@@ -211,8 +210,10 @@ def snapshot(rows, *, at: dt.datetime) -> list[models.Model]:
     children: dict[str, dict[int, list]] = {}
     for child in spec["children"]:
         per_parent: dict[int, list] = defaultdict(list)
-        found = latest_rows(child.model, at).exclude(history_type="-").filter(
-            **{f"{child.parent_fk}_id__in": ids}
+        found = (
+            latest_rows(child.model, at)
+            .exclude(history_type="-")
+            .filter(**{f"{child.parent_fk}_id__in": ids})
         )
         for old in found:
             row = old.instance
@@ -276,10 +277,18 @@ def _negated(day: dt.date | None) -> int:
 # --- Published versions with what changed -------------------------------------------------
 
 #: Fields a published version never reports: identity, workflow and bookkeeping.
-NOT_PUBLIC = frozenset({
-    "id", "version", "created_at", "updated_at", "publication", "published_at",
-    "withdrawal_note", "withdrawal_note_ko",
-})
+NOT_PUBLIC = frozenset(
+    {
+        "id",
+        "version",
+        "created_at",
+        "updated_at",
+        "publication",
+        "published_at",
+        "withdrawal_note",
+        "withdrawal_note_ko",
+    }
+)
 
 #: What happened in a version (`PublishedVersion.event`).
 PUBLISHED = "published"
@@ -308,8 +317,12 @@ class RowSpec:
 ROW_SPECS: dict[type[models.Model], tuple[RowSpec, ...]] = {
     Deal: (
         RowSpec(DealParty, "deal", ("company_id", "role"), ("note", "note_ko")),
-        RowSpec(DealEvent, "deal", ("date", "status"),
-                ("date_precision", "note", "note_ko", "source_id")),
+        RowSpec(
+            DealEvent,
+            "deal",
+            ("date", "status"),
+            ("date_precision", "note", "note_ko", "source_id"),
+        ),
         RowSpec(DealMeeting, "deal", ("meeting_id",), ("role",)),
     ),
     Meeting: (
@@ -366,8 +379,7 @@ class PublishedVersion:
 def public_fields(model: type[models.Model]) -> list[models.Field]:
     """The fields a reader sees that a version can change, in model order."""
     return [
-        f for f in model._meta.concrete_fields
-        if f.name not in NOT_PUBLIC and not f.primary_key
+        f for f in model._meta.concrete_fields if f.name not in NOT_PUBLIC and not f.primary_key
     ]
 
 
@@ -395,7 +407,8 @@ def _rows_at(history: list, spec: RowSpec, end: dt.datetime | None) -> dict[tupl
         latest[row.id] = row
     return {
         tuple(getattr(row, name) for name in spec.key): row
-        for row in latest.values() if row.history_type != "-"
+        for row in latest.values()
+        if row.history_type != "-"
     }
 
 
@@ -423,19 +436,20 @@ def published_versions(record: models.Model) -> list[PublishedVersion]:
     """
     model = type(record)
     history = list(
-        model.history.filter(id=record.pk).exclude(history_type="-")
+        model.history.filter(id=record.pk)
+        .exclude(history_type="-")
         .order_by("history_date", "history_id")
     )
     groups: dict[int, list] = {}
     for row in history:
         groups.setdefault(row.version, []).append(row)
-    ordered = sorted(groups.values(), key=lambda rows: (rows[0].history_date,
-                                                        rows[0].history_id))
+    ordered = sorted(groups.values(), key=lambda rows: (rows[0].history_date, rows[0].history_id))
     specs = ROW_SPECS.get(model, ())
     children = {
         spec: list(
-            spec.model.history.filter(**{f"{spec.parent_fk}_id": record.pk})
-            .order_by("history_date", "history_id")
+            spec.model.history.filter(**{f"{spec.parent_fk}_id": record.pk}).order_by(
+                "history_date", "history_id"
+            )
         )
         for spec in specs
     }
@@ -455,19 +469,34 @@ def published_versions(record: models.Model) -> list[PublishedVersion]:
     for index, rows in enumerate(ordered):
         after = rows[-1]
         end = ordered[index + 1][0].history_date if index + 1 < len(ordered) else None
-        date = max([after.history_date] + [
-            row.history_date for spec in specs for row in children[spec]
-            if row.history_date >= rows[0].history_date and (end is None or row.history_date < end)
-        ])
+        date = max(
+            [after.history_date]
+            + [
+                row.history_date
+                for spec in specs
+                for row in children[spec]
+                if row.history_date >= rows[0].history_date
+                and (end is None or row.history_date < end)
+            ]
+        )
         if after.publication != Publication.PUBLISHED:
-            if public_now and after.publication == Publication.UNPUBLISHED and (
-                after.withdrawal_note or after.withdrawal_note_ko
+            if (
+                public_now
+                and after.publication == Publication.UNPUBLISHED
+                and (after.withdrawal_note or after.withdrawal_note_ko)
             ):
-                versions.append(PublishedVersion(
-                    version=after.version, date=date, event=WITHDRAWN, after=after,
-                    before=shown[0], note=after.withdrawal_note,
-                    note_ko=after.withdrawal_note_ko, history_id=after.history_id,
-                ))
+                versions.append(
+                    PublishedVersion(
+                        version=after.version,
+                        date=date,
+                        event=WITHDRAWN,
+                        after=after,
+                        before=shown[0],
+                        note=after.withdrawal_note,
+                        note_ko=after.withdrawal_note_ko,
+                        history_id=after.history_id,
+                    )
+                )
             public_now = False
             continue
         state = (
@@ -476,26 +505,45 @@ def published_versions(record: models.Model) -> list[PublishedVersion]:
             sources_of.get(after.history_id, set()),
         )
         if shown is None:
-            versions.append(PublishedVersion(version=after.version, date=date, event=PUBLISHED,
-                                             after=after, history_id=after.history_id))
+            versions.append(
+                PublishedVersion(
+                    version=after.version,
+                    date=date,
+                    event=PUBLISHED,
+                    after=after,
+                    history_id=after.history_id,
+                )
+            )
         else:
             before, old_children, old_sources = shown
             changes = _field_changes(model, before, after)
             row_changes = [
-                change for spec in specs
-                for change in _row_changes(spec.model, old_children[spec], state[1][spec],
-                                           spec.values)
+                change
+                for spec in specs
+                for change in _row_changes(
+                    spec.model, old_children[spec], state[1][spec], spec.values
+                )
             ]
-            row_changes += [RowChange("sources", REMOVED, pk, None)
-                            for pk in sorted(old_sources - state[2])]
-            row_changes += [RowChange("sources", ADDED, None, pk)
-                            for pk in sorted(state[2] - old_sources)]
+            row_changes += [
+                RowChange("sources", REMOVED, pk, None) for pk in sorted(old_sources - state[2])
+            ]
+            row_changes += [
+                RowChange("sources", ADDED, None, pk) for pk in sorted(state[2] - old_sources)
+            ]
             event = CHANGED if public_now else REPUBLISHED
             if changes or row_changes or event == REPUBLISHED:
-                versions.append(PublishedVersion(
-                    version=after.version, date=date, event=event, after=after, before=before,
-                    changes=changes, rows=row_changes, history_id=after.history_id,
-                ))
+                versions.append(
+                    PublishedVersion(
+                        version=after.version,
+                        date=date,
+                        event=event,
+                        after=after,
+                        before=before,
+                        changes=changes,
+                        rows=row_changes,
+                        history_id=after.history_id,
+                    )
+                )
         shown = state
         public_now = True
     versions.reverse()

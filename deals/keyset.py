@@ -101,7 +101,7 @@ def page(queryset, key: SortKey, position: list | None, *, backwards: bool, size
     if position is not None and key.nullable:
         # Start in the position's own group; groups before it in this direction are done.
         own = "empty" if position[0] else "values"
-        groups = groups[groups.index(own):]
+        groups = groups[groups.index(own) :]
     rows: list = []
     for group in groups:
         values = group == "values"

@@ -115,10 +115,14 @@ class BytesLoader(Loader):
 
 
 #: `to_python` methods that return a JSON string, whole number or boolean as they are given.
-_AS_JSON_GIVES = frozenset({
-    models.CharField.to_python, models.TextField.to_python, models.IntegerField.to_python,
-    models.BooleanField.to_python,
-})
+_AS_JSON_GIVES = frozenset(
+    {
+        models.CharField.to_python,
+        models.TextField.to_python,
+        models.IntegerField.to_python,
+        models.BooleanField.to_python,
+    }
+)
 
 
 class Columns:
@@ -147,7 +151,8 @@ class Columns:
         # key's id is not among them: its descriptor only forgets a cached related record
         # that differs, and a new instance has none, so it writes the value as it is.
         self.set_through = frozenset(
-            f.attname for f in self.fields
+            f.attname
+            for f in self.fields
             if hasattr(type(static := inspect.getattr_static(model, f.attname, None)), "__set__")
             and type(static) is not ForeignKeyDeferredAttribute
         )

@@ -61,8 +61,9 @@ from .spreadsheets import (
 # --- Resources ------------------------------------------------------------------------------
 
 #: Set by the workflow, never by a file: an imported record is always a new draft.
-WORKFLOW_FIELDS = frozenset({"publication", "published_at", "withdrawal_note",
-                             "withdrawal_note_ko"})
+WORKFLOW_FIELDS = frozenset(
+    {"publication", "published_at", "withdrawal_note", "withdrawal_note_ko"}
+)
 
 
 class SourcesField(fields.Field):
@@ -135,10 +136,12 @@ def timeline_step(text: str) -> TimelineStep:
     """One step of a `timeline` cell, read; ValueError in words."""
     match = TIMELINE_STEP.match(text.strip())
     if match is None:
-        raise ValueError(gettext(
-            "write the date (2025-10-31, or 2025-10, 2025-Q4 or 2025 when that is all that is "
-            "known), a space, then the status, and if you like the step's source in brackets"
-        ))
+        raise ValueError(
+            gettext(
+                "write the date (2025-10-31, or 2025-10, 2025-Q4 or 2025 when that is all that is "
+                "known), a space, then the status, and if you like the step's source in brackets"
+            )
+        )
     if match["source"] is not None and not match["source"]:
         raise ValueError(gettext("the brackets name no source"))
     year = int(match["year"])
@@ -195,9 +198,12 @@ class StepSources:
         if source is None:
             source = existing_source(name)
             if source is None:
-                raise ValueError(gettext(
-                    "no source has the URL or slug “%(name)s”; add it to the sources column"
-                ) % {"name": name})
+                raise ValueError(
+                    gettext(
+                        "no source has the URL or slug “%(name)s”; add it to the sources column"
+                    )
+                    % {"name": name}
+                )
             self.known[name] = source
         return source
 
@@ -272,8 +278,11 @@ class RecordResource(resources.ModelResource):
 
     def get_user_visible_fields(self):
         # The columns the import page lists: those an import reads.
-        return [field for field in self.get_import_fields()
-                if not field.readonly or field.column_name in self.read_on_import]
+        return [
+            field
+            for field in self.get_import_fields()
+            if not field.readonly or field.column_name in self.read_on_import
+        ]
 
     # Import, around the rows
 
@@ -288,10 +297,13 @@ class RecordResource(resources.ModelResource):
         # A refused file's rows are not read at all (the library would go on to them).
         self._refused = True
         if len(dataset) > settings.IMPORT_MAX_ROWS:
-            raise ValidationError(gettext(
-                "This file has %(rows)d rows; up to %(limit)d can be imported at once. Split it "
-                "into smaller files."
-            ) % {"rows": len(dataset), "limit": settings.IMPORT_MAX_ROWS})
+            raise ValidationError(
+                gettext(
+                    "This file has %(rows)d rows; up to %(limit)d can be imported at once. "
+                    "Split it into smaller files."
+                )
+                % {"rows": len(dataset), "limit": settings.IMPORT_MAX_ROWS}
+            )
         self._lines_by_slug: dict[str, int] = {}
         self._source_slugs: set[str] = set()
         dataset.headers = [text_of(header).lower() for header in dataset.headers or []]
@@ -321,9 +333,12 @@ class RecordResource(resources.ModelResource):
         if not slug:
             slug = row["slug"] = self._new_slug(row)
         if slug in self._lines_by_slug:
-            raise ValidationError({"slug": gettext(
-                "The slug “%(slug)s” is also in row %(line)d of this file."
-            ) % {"slug": slug, "line": self._lines_by_slug[slug]}})
+            raise ValidationError(
+                {
+                    "slug": gettext("The slug “%(slug)s” is also in row %(line)d of this file.")
+                    % {"slug": slug, "line": self._lines_by_slug[slug]}
+                }
+            )
         self._lines_by_slug[slug] = line
 
     def _new_slug(self, row) -> str:
@@ -331,8 +346,11 @@ class RecordResource(resources.ModelResource):
         name = text_of(row.get(self.name_column))
         base = slugify(name)[:180].strip("-") or model._meta.model_name
         slug, number = base, 1
-        while (slug in self._given_slugs or slug in self._lines_by_slug
-               or model.objects.filter(slug=slug).exists()):
+        while (
+            slug in self._given_slugs
+            or slug in self._lines_by_slug
+            or model.objects.filter(slug=slug).exists()
+        ):
             number += 1
             slug = f"{base}-{number}"
         return slug
@@ -340,10 +358,15 @@ class RecordResource(resources.ModelResource):
     def get_or_init_instance(self, instance_loader, row):
         instance, new = super().get_or_init_instance(instance_loader, row)
         if not new:
-            raise ValidationError({"slug": gettext(
-                "A %(thing)s with the slug “%(slug)s” already exists. An import only adds "
-                "records: change that one in the admin, or give this row another slug."
-            ) % {"thing": self._meta.model._meta.verbose_name, "slug": instance.slug}})
+            raise ValidationError(
+                {
+                    "slug": gettext(
+                        "A %(thing)s with the slug “%(slug)s” already exists. An import only adds "
+                        "records: change that one in the admin, or give this row another slug."
+                    )
+                    % {"thing": self._meta.model._meta.verbose_name, "slug": instance.slug}
+                }
+            )
         return instance, new
 
     # Import, within a row
@@ -402,7 +425,10 @@ class RecordResource(resources.ModelResource):
             slug = f"{base}-{number}"
         self._source_slugs.add(slug)
         return Source(
-            url=url, slug=slug, title=url[:400], publisher=host,
+            url=url,
+            slug=slug,
+            title=url[:400],
+            publisher=host,
             # A Korean site's report is most likely in Korean; the editor can correct it.
             language="ko" if host.endswith(".kr") else "en",
         )
@@ -419,9 +445,7 @@ class RecordResource(resources.ModelResource):
         self.save_record(instance, sources)
 
     def save_record(self, record, sources):
-        services.record_save(
-            record=record, sources=sources if "sources" in self.fields else None
-        )
+        services.record_save(record=record, sources=sources if "sources" in self.fields else None)
 
     # Export
 
@@ -439,9 +463,22 @@ class CompanyResource(RecordResource):
 
     class Meta:
         model = Company
-        fields = ("slug", "name", "name_ko", "aliases", "kind", "country", "parent", "website",
-                  "description", "description_ko", "sources", "publication", "version",
-                  "updated_at")
+        fields = (
+            "slug",
+            "name",
+            "name_ko",
+            "aliases",
+            "kind",
+            "country",
+            "parent",
+            "website",
+            "description",
+            "description_ko",
+            "sources",
+            "publication",
+            "version",
+            "updated_at",
+        )
 
 
 class DealResource(RecordResource):
@@ -467,12 +504,41 @@ class DealResource(RecordResource):
 
     class Meta:
         model = Deal
-        fields = ("slug", "title", "title_ko", "kind", "summary", "summary_ko", "product",
-                  "product_ko", "product_category", "quantity_qualifier", "quantity",
-                  "quantity_unit", "disclosure", "amount_qualifier", "amount", "currency",
-                  "amount_note", "amount_note_ko", "project", "suppliers", "buyers", "partners",
-                  "investors", "governments", "sources", "timeline", "status", "status_on",
-                  "announced_on", "usd_amount", "publication", "version", "updated_at")
+        fields = (
+            "slug",
+            "title",
+            "title_ko",
+            "kind",
+            "summary",
+            "summary_ko",
+            "product",
+            "product_ko",
+            "product_category",
+            "quantity_qualifier",
+            "quantity",
+            "quantity_unit",
+            "disclosure",
+            "amount_qualifier",
+            "amount",
+            "currency",
+            "amount_note",
+            "amount_note_ko",
+            "project",
+            "suppliers",
+            "buyers",
+            "partners",
+            "investors",
+            "governments",
+            "sources",
+            "timeline",
+            "status",
+            "status_on",
+            "announced_on",
+            "usd_amount",
+            "publication",
+            "version",
+            "updated_at",
+        )
 
     def import_relations(self, deal, row):
         errors: dict[str, list[str]] = {}
@@ -497,7 +563,8 @@ class DealResource(RecordResource):
             errors.setdefault("buyers", []).extend(problems)
         deal._import_parties = [
             services.PartySpec(company=company, role=role)
-            for role, companies in by_role.items() for company in companies
+            for role, companies in by_role.items()
+            for company in companies
         ]
         deal._import_steps = self._steps_from(row, deal._import_sources, errors)
         return errors
@@ -514,9 +581,13 @@ class DealResource(RecordResource):
                 step = timeline_step(item)
                 source = named.find(step.source)
             except ValueError as error:
-                problems.append(gettext("“%(step)s”: %(problem)s") % {
-                    "step": item, "problem": error,
-                })
+                problems.append(
+                    gettext("“%(step)s”: %(problem)s")
+                    % {
+                        "step": item,
+                        "problem": error,
+                    }
+                )
                 continue
             key = (step.date, step.precision, step.status)
             if key not in steps or steps[key][1] is None:
@@ -526,8 +597,9 @@ class DealResource(RecordResource):
         status = self._status_from(row, errors)
         if status is not None:
             status, on = status
-            steps.setdefault((on, DatePrecision.DAY, status),
-                             (TimelineStep(on, DatePrecision.DAY, status), None))
+            steps.setdefault(
+                (on, DatePrecision.DAY, status), (TimelineStep(on, DatePrecision.DAY, status), None)
+            )
         return sorted(steps.values(), key=lambda found: found[0].date)
 
     def _status_from(self, row, errors) -> tuple[str, dt.date] | None:
@@ -549,27 +621,48 @@ class DealResource(RecordResource):
     def save_record(self, deal, sources):
         values = {
             field.attname: getattr(deal, field.attname)
-            for field in Deal._meta.concrete_fields if field.editable and not field.primary_key
+            for field in Deal._meta.concrete_fields
+            if field.editable and not field.primary_key
         }
         first = sources[0] if sources else None
         events = [
-            services.EventSpec(date=step.date, date_precision=step.precision, status=step.status,
-                               source=source or first)
+            services.EventSpec(
+                date=step.date,
+                date_precision=step.precision,
+                status=step.status,
+                source=source or first,
+            )
             for step, source in deal._import_steps
         ]
-        saved = services.deal_create(fields=values, parts=services.DealParts(
-            parties=deal._import_parties, events=events, sources=sources,
-        ))
+        saved = services.deal_create(
+            fields=values,
+            parts=services.DealParts(
+                parties=deal._import_parties,
+                events=events,
+                sources=sources,
+            ),
+        )
         deal.pk = saved.pk
         deal.refresh_from_db()
 
     def filter_export(self, queryset, **kwargs):
         # The admin's list prefetches parties its own way; export wants their companies' slugs.
-        return super().filter_export(queryset).prefetch_related(None).prefetch_related(
-            Prefetch("parties", queryset=DealParty.objects.select_related("company")), "sources",
-            Prefetch("events", queryset=DealEvent.objects.select_related("source")
-                     .only("deal_id", "date", "date_precision", "status", "source__url",
-                           "source__slug").order_by("date", "id")),
+        return (
+            super()
+            .filter_export(queryset)
+            .prefetch_related(None)
+            .prefetch_related(
+                Prefetch("parties", queryset=DealParty.objects.select_related("company")),
+                "sources",
+                Prefetch(
+                    "events",
+                    queryset=DealEvent.objects.select_related("source")
+                    .only(
+                        "deal_id", "date", "date_precision", "status", "source__url", "source__slug"
+                    )
+                    .order_by("date", "id"),
+                ),
+            )
         )
 
 
@@ -583,9 +676,28 @@ class MeetingResource(RecordResource):
 
     class Meta:
         model = Meeting
-        fields = ("slug", "title", "title_ko", "kind", "starts_at", "ends_at", "time_known",
-                  "timezone", "venue", "venue_ko", "city", "city_ko", "country", "parent",
-                  "summary", "summary_ko", "sources", "publication", "version", "updated_at")
+        fields = (
+            "slug",
+            "title",
+            "title_ko",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "time_known",
+            "timezone",
+            "venue",
+            "venue_ko",
+            "city",
+            "city_ko",
+            "country",
+            "parent",
+            "summary",
+            "summary_ko",
+            "sources",
+            "publication",
+            "version",
+            "updated_at",
+        )
 
     def dehydrate_starts_at(self, meeting):
         return _local_time(meeting.starts_at, meeting)
@@ -604,12 +716,39 @@ class ProjectResource(RecordResource):
 
     class Meta:
         model = Project
-        fields = ("slug", "name", "name_ko", "kind", "status", "location", "location_ko", "city",
-                  "city_ko", "country", "disclosure", "amount_qualifier", "amount", "currency",
-                  "amount_note", "amount_note_ko", "usd_amount", "capacity_mw",
-                  "capacity_mw_target", "gpu_count_qualifier", "gpu_count", "start_date",
-                  "start_precision", "target_date", "target_precision", "summary", "summary_ko",
-                  "sources", "publication", "version", "updated_at")
+        fields = (
+            "slug",
+            "name",
+            "name_ko",
+            "kind",
+            "status",
+            "location",
+            "location_ko",
+            "city",
+            "city_ko",
+            "country",
+            "disclosure",
+            "amount_qualifier",
+            "amount",
+            "currency",
+            "amount_note",
+            "amount_note_ko",
+            "usd_amount",
+            "capacity_mw",
+            "capacity_mw_target",
+            "gpu_count_qualifier",
+            "gpu_count",
+            "start_date",
+            "start_precision",
+            "target_date",
+            "target_precision",
+            "summary",
+            "summary_ko",
+            "sources",
+            "publication",
+            "version",
+            "updated_at",
+        )
 
 
 # Export only: these are kept one by one in the admin.
@@ -620,9 +759,20 @@ class SourceResource(RecordResource):
 
     class Meta:
         model = Source
-        fields = ("slug", "url", "title", "title_ko", "publisher", "publisher_ko",
-                  "published_on", "published_on_precision", "language", "publication",
-                  "version", "updated_at")
+        fields = (
+            "slug",
+            "url",
+            "title",
+            "title_ko",
+            "publisher",
+            "publisher_ko",
+            "published_on",
+            "published_on_precision",
+            "language",
+            "publication",
+            "version",
+            "updated_at",
+        )
 
 
 class ExchangeRateResource(RecordResource):
@@ -632,8 +782,18 @@ class ExchangeRateResource(RecordResource):
 
     class Meta:
         model = ExchangeRate
-        fields = ("slug", "currency", "date", "rate", "source", "note", "note_ko",
-                  "publication", "version", "updated_at")
+        fields = (
+            "slug",
+            "currency",
+            "date",
+            "rate",
+            "source",
+            "note",
+            "note_ko",
+            "publication",
+            "version",
+            "updated_at",
+        )
 
 
 class PersonResource(RecordResource):
@@ -642,8 +802,18 @@ class PersonResource(RecordResource):
 
     class Meta:
         model = Person
-        fields = ("slug", "name", "name_ko", "aliases", "title", "title_ko", "company",
-                  "publication", "version", "updated_at")
+        fields = (
+            "slug",
+            "name",
+            "name_ko",
+            "aliases",
+            "title",
+            "title_ko",
+            "company",
+            "publication",
+            "version",
+            "updated_at",
+        )
 
 
 # --- Telling the editor -----------------------------------------------------------------------
@@ -669,8 +839,10 @@ def import_problems(result) -> list[str]:
         for column, messages in row.error_dict.items():
             for message in messages:
                 if column == NON_FIELD_ERRORS:
-                    problems.append(gettext("Row %(line)d: %(problem)s")
-                                    % {"line": row.number + 1, "problem": message})
+                    problems.append(
+                        gettext("Row %(line)d: %(problem)s")
+                        % {"line": row.number + 1, "problem": message}
+                    )
                 else:
                     problems.append(
                         gettext("Row %(line)d, column “%(column)s”: %(problem)s")

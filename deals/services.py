@@ -83,9 +83,7 @@ class DealParts:
 
 def exchange_rate_on(*, currency: str, on: dt.date) -> ExchangeRate | None:
     """The latest rate for the currency on or before the day, or None when there is none."""
-    return (
-        ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()
-    )
+    return ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()
 
 
 def money_refresh_usd(*, record: Money, on: dt.date | None) -> None:
@@ -144,11 +142,15 @@ def deal_publish_problems(
     roles = {role for _c, role in parties}
     if deal.needs_supplier_and_buyer:
         if PartyRole.SUPPLIER not in roles:
-            problems.append(_("A %(kind)s needs at least one supplier.")
-                            % {"kind": deal.get_kind_display().lower()})
+            problems.append(
+                _("A %(kind)s needs at least one supplier.")
+                % {"kind": deal.get_kind_display().lower()}
+            )
         if PartyRole.BUYER not in roles:
-            problems.append(_("A %(kind)s needs at least one buyer.")
-                            % {"kind": deal.get_kind_display().lower()})
+            problems.append(
+                _("A %(kind)s needs at least one buyer.")
+                % {"kind": deal.get_kind_display().lower()}
+            )
     return problems
 
 
@@ -199,16 +201,25 @@ def _replace_parts(*, deal: Deal, parts: DealParts) -> None:
             raise ValidationError({"parties": problems})
         deal.parties.all().delete()
         for spec in parts.parties:
-            party = DealParty(deal=deal, company=spec.company, role=spec.role,
-                              note=spec.note, note_ko=spec.note_ko)
+            party = DealParty(
+                deal=deal,
+                company=spec.company,
+                role=spec.role,
+                note=spec.note,
+                note_ko=spec.note_ko,
+            )
             party.full_clean()
             party.save()
     if parts.events is not None:
         deal.events.all().delete()
         for spec in parts.events:
             event = DealEvent(
-                deal=deal, date=spec.date, status=spec.status,
-                date_precision=spec.date_precision, note=spec.note, note_ko=spec.note_ko,
+                deal=deal,
+                date=spec.date,
+                status=spec.status,
+                date_precision=spec.date_precision,
+                note=spec.note,
+                note_ko=spec.note_ko,
                 source=spec.source,
             )
             event.full_clean()
@@ -247,7 +258,11 @@ def deal_create(*, fields: dict, parts: DealParts | None = None, by=None) -> Dea
 
 @transaction.atomic
 def deal_update(
-    *, deal: Deal, fields: dict, parts: DealParts | None = None, by=None,
+    *,
+    deal: Deal,
+    fields: dict,
+    parts: DealParts | None = None,
+    by=None,
     expected_version: int | None = None,
 ) -> Deal:
     """Change a deal's fields and, where given, replace its parties, events, meetings, sources.
@@ -305,8 +320,13 @@ def deal_record_event(
 
     record_next_version(record=deal, expected_version=expected_version)
     event = DealEvent(
-        deal=deal, date=date, status=status, date_precision=date_precision,
-        note=note, note_ko=note_ko, source=source,
+        deal=deal,
+        date=date,
+        status=status,
+        date_precision=date_precision,
+        note=note,
+        note_ko=note_ko,
+        source=source,
     )
     event.full_clean()
     event.save()
@@ -319,7 +339,9 @@ def deal_record_event(
 
 @transaction.atomic
 def record_save(
-    *, record: models.Model, sources: Iterable[Source] | None = None,
+    *,
+    record: models.Model,
+    sources: Iterable[Source] | None = None,
     expected_version: int | None = None,
 ) -> models.Model:
     """Validate and save a record that has no rules beyond its own fields.
@@ -348,9 +370,7 @@ def project_refresh_usd(*, project) -> None:
 
 
 @transaction.atomic
-def exchange_rate_save(
-    *, rate: ExchangeRate, expected_version: int | None = None
-) -> ExchangeRate:
+def exchange_rate_save(*, rate: ExchangeRate, expected_version: int | None = None) -> ExchangeRate:
     """Save an editor's exchange rate and recompute every USD figure in its currency.
 
     A USD figure names the rate it used, so a corrected rate must not leave it stale; and a new

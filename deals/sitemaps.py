@@ -18,9 +18,7 @@ class RecordSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return self.model.objects.published().order_by("pk").only(
-            "pk", "slug", "updated_at"
-        )
+        return self.model.objects.published().order_by("pk").only("pk", "slug", "updated_at")
 
     def lastmod(self, obj):
         return obj.updated_at
@@ -58,8 +56,14 @@ class PageSitemap(Sitemap):
     changefreq = "daily"
     priority = 0.7
     pages = (
-        "deals:home", "deals:deal_list", "deals:company_list", "deals:meeting_list",
-        "deals:project_list", "deals:person_list", "deals:source_list", "deals:graph",
+        "deals:home",
+        "deals:deal_list",
+        "deals:company_list",
+        "deals:meeting_list",
+        "deals:project_list",
+        "deals:person_list",
+        "deals:source_list",
+        "deals:graph",
     )
 
     def items(self):

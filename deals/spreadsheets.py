@@ -71,10 +71,12 @@ def decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(gettext(
-        "This CSV file is neither UTF-8 nor Korean Windows text (CP949/EUC-KR). Save it "
-        "again as “CSV UTF-8” and upload that."
-    ))
+    raise ImportFileError(
+        gettext(
+            "This CSV file is neither UTF-8 nor Korean Windows text (CP949/EUC-KR). Save it "
+            "again as “CSV UTF-8” and upload that."
+        )
+    )
 
 
 class CSV(base_formats.CSV):
@@ -99,10 +101,13 @@ class CSV(base_formats.CSV):
         dataset = tablib.Dataset(headers=headers)
         for number, row in enumerate(rows[1:], start=2):
             if any(cell.strip() for cell in row[width:]):
-                raise ImportFileError(gettext(
-                    "Row %(row)d has %(cells)d cells, more than the %(columns)d columns the "
-                    "first row names. A cell that holds a comma needs quotes around it."
-                ) % {"row": number, "cells": len(row), "columns": width})
+                raise ImportFileError(
+                    gettext(
+                        "Row %(row)d has %(cells)d cells, more than the %(columns)d columns the "
+                        "first row names. A cell that holds a comma needs quotes around it."
+                    )
+                    % {"row": number, "cells": len(row), "columns": width}
+                )
             dataset.append((row + [""] * width)[:width])
         return dataset
 
@@ -144,7 +149,8 @@ def _looks_like_xlsx(data: bytes) -> bool:
     if unpacked > settings.IMPORT_MAX_BYTES * XLSX_UNPACKED_FACTOR:
         raise ValidationError(
             gettext("This workbook unpacks to %(size)s, too much to import.")
-            % {"size": filesizeformat(unpacked)}, code="too_big",
+            % {"size": filesizeformat(unpacked)},
+            code="too_big",
         )
     return {"[Content_Types].xml", "xl/workbook.xml"} <= names
 
@@ -182,9 +188,7 @@ def check_upload(upload) -> type[base_formats.Format]:
             )
         return XLSX
     if not _looks_like_text(data):
-        raise ValidationError(
-            gettext("This file is named .csv but is not text."), code="type"
-        )
+        raise ValidationError(gettext("This file is named .csv but is not text."), code="type")
     try:
         decode_csv(data)
     except ImportFileError as error:
@@ -232,10 +236,12 @@ class ImportCacheStorage(CacheStorage):
         self._check_name()
         data = super().read()
         if data is None:
-            raise ImportFileError(gettext(
-                "The uploaded file is no longer held (an hour has passed, or the server "
-                "restarted). Upload it again."
-            ))
+            raise ImportFileError(
+                gettext(
+                    "The uploaded file is no longer held (an hour has passed, or the server "
+                    "restarted). Upload it again."
+                )
+            )
         return data
 
     def remove(self):
@@ -419,10 +425,13 @@ class DateTimeWidget(widgets.Widget):
             try:
                 moment = dt.datetime.fromisoformat(text)
             except ValueError:
-                raise ValueError(gettext(
-                    "“%(value)s” is not a date and time; write it as YYYY-MM-DD HH:MM, for "
-                    "example 2025-10-29 19:30."
-                ) % {"value": text}) from None
+                raise ValueError(
+                    gettext(
+                        "“%(value)s” is not a date and time; write it as YYYY-MM-DD HH:MM, for "
+                        "example 2025-10-29 19:30."
+                    )
+                    % {"value": text}
+                ) from None
         if timezone.is_naive(moment):
             try:
                 zone = zoneinfo.ZoneInfo(text_of((row or {}).get("timezone")) or "Asia/Seoul")
@@ -478,7 +487,8 @@ class SlugWidget(widgets.ForeignKeyWidget):
 
 def no_such(model, slug: str) -> str:
     return gettext("There is no %(thing)s with the slug “%(slug)s”.") % {
-        "thing": model._meta.verbose_name, "slug": slug,
+        "thing": model._meta.verbose_name,
+        "slug": slug,
     }
 
 

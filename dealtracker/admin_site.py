@@ -18,7 +18,8 @@ class OptionalOTPAdminAuthenticationForm(AdminAuthenticationForm, OTPAuthenticat
 
     otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
     otp_token = forms.CharField(
-        label=_("Two-factor code"), required=False,
+        label=_("Two-factor code"),
+        required=False,
         help_text=_("Only if two-factor sign-in is set up for your account."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )

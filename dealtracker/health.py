@@ -35,5 +35,6 @@ def readyz(request):
         logger.exception("readiness: cache failed")
         checks["cache"] = "failed"
     ready = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if ready else "failed", "checks": checks},
-                        status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "failed", "checks": checks}, status=200 if ready else 503
+    )

@@ -136,8 +136,12 @@ class AnonymousPageCacheMiddleware:
 
         from deals.cache import cache_key, read_fresh, store_fresh
 
-        key = cache_key(self.KEY_PREFIX, request.method, request.get_full_path(),
-                        getattr(request, "LANGUAGE_CODE", ""))
+        key = cache_key(
+            self.KEY_PREFIX,
+            request.method,
+            request.get_full_path(),
+            getattr(request, "LANGUAGE_CODE", ""),
+        )
         generation, stored = read_fresh(key, near=True)
         if stored is not None:
             status, headers, content = stored
@@ -148,10 +152,14 @@ class AnonymousPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if self._cacheable_response(response):
-            headers = [(k, v) for k, v in response.items()
-                       if k.lower() not in ("set-cookie", "x-request-id")]
-            store_fresh(key, generation, (response.status_code, headers, response.content),
-                        _cache_seconds())
+            headers = [
+                (k, v)
+                for k, v in response.items()
+                if k.lower() not in ("set-cookie", "x-request-id")
+            ]
+            store_fresh(
+                key, generation, (response.status_code, headers, response.content), _cache_seconds()
+            )
             response["X-Cache"] = "miss"
         return response
 

@@ -227,7 +227,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Behind a load balancer that terminates TLS, set SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
 if env("SECURE_PROXY_SSL_HEADER", default=""):
     SECURE_PROXY_SSL_HEADER = (
-        "HTTP_" + env("SECURE_PROXY_SSL_HEADER").upper().replace("-", "_"), "https"
+        "HTTP_" + env("SECURE_PROXY_SSL_HEADER").upper().replace("-", "_"),
+        "https",
     )
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
@@ -262,8 +263,15 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
-        "payment", "usb", "browsing-topics",
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
     )
 }
 

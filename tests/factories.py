@@ -78,9 +78,7 @@ class MeetingFactory(RecordFactory):
     title = factory.Sequence(lambda n: f"Meeting {n}")
     title_ko = factory.Sequence(lambda n: f"회동 {n}")
     kind = models.MeetingKind.DINNER
-    starts_at = factory.LazyFunction(
-        lambda: dt.datetime(2025, 10, 30, 10, 30, tzinfo=dt.UTC)
-    )
+    starts_at = factory.LazyFunction(lambda: dt.datetime(2025, 10, 30, 10, 30, tzinfo=dt.UTC))
     city = "Seoul"
     city_ko = "서울"
     country = "KR"

@@ -76,8 +76,11 @@ HTML = [
     Case("img_onerror", f'<img src=x onerror="alert(1)">{SCRIPT}', "attribute XSS"),
     Case("closing_tags", f'"></textarea></title>{SCRIPT}', "break out of an attribute or tag"),
     Case("javascript_url", f"javascript:alert(1)//{SCRIPT}", "script URL"),
-    Case("template_syntax", f"{{{{ settings.SECRET_KEY }}}}{{% debug %}}{SCRIPT}",
-         "template injection"),
+    Case(
+        "template_syntax",
+        f"{{{{ settings.SECRET_KEY }}}}{{% debug %}}{SCRIPT}",
+        "template injection",
+    ),
 ]
 
 SQL = [
@@ -94,8 +97,9 @@ UNICODE = [
     Case("zero_width", "Sam\u200bsung\ufeff", "zero-width space and BOM"),
     Case("emoji", "🚀 Nvidia 👩‍💻🇰🇷", "astral plane, ZWJ sequence, flag"),
     Case("compat_jamo", "ㅅㅅ", "Korean compatibility jamo, not syllables"),
-    Case("decomposed_hangul", "\u1109\u1161\u11b7\u1109\u1165\u11bc",
-         "삼성 as conjoining jamo (NFD)"),
+    Case(
+        "decomposed_hangul", "\u1109\u1161\u11b7\u1109\u1165\u11bc", "삼성 as conjoining jamo (NFD)"
+    ),
     Case("lone_surrogate_escape", "\\ud800", "a surrogate as an escape, text only"),
     Case("control_chars", "a\x01\x07\x1b[31mb\x7f", "control characters and an ANSI escape"),
     Case("crlf_header", "x\r\nSet-Cookie: evil=1", "header injection"),
@@ -161,8 +165,11 @@ DATETIMES = [
     Case("year_zero_time", "0000-01-01T00:00:00Z"),
     Case("min_with_east_offset", "0001-01-01T00:00:00+14:00", "before datetime.min in UTC"),
     Case("max_with_west_offset", "9999-12-31T23:59:59-12:00", "after datetime.max in UTC"),
-    Case("last_minute_in_seoul", "9999-12-31T23:59:00+09:00",
-         "valid, but year 10000 in a zone east of Seoul"),
+    Case(
+        "last_minute_in_seoul",
+        "9999-12-31T23:59:00+09:00",
+        "valid, but year 10000 in a zone east of Seoul",
+    ),
     Case("not_a_time", "noon"),
     Case("time_with_script", f"2025-10-30T12:00:00{SCRIPT}"),
 ]
@@ -204,7 +211,7 @@ URLS = [
     Case("data_scheme", f"data:text/html,{SCRIPT}"),
     Case("ftp_scheme", "ftp://example.com/x"),
     Case("no_scheme", "example.com/report"),
-    Case("url_with_script", f"https://example.com/\"><{SCRIPT}"),
+    Case("url_with_script", f'https://example.com/"><{SCRIPT}'),
     Case("very_long_url", "https://example.com/" + "a" * 5000),
 ]
 
@@ -292,10 +299,16 @@ RAW_QUERY_STRINGS = [
     Case("key_without_value", b"q&ordering&page"),
     Case("array_syntax", b"q[]=a&q[0]=b&kind[]=x"),
     Case("nul_key", b"%00=1"),
-    Case("many_params", b"&".join(b"k%d=v" % i for i in range(900)),
-         "under Django's 1000-field limit"),
-    Case("too_many_params", b"&".join(b"k%d=v" % i for i in range(1100)),
-         "over Django's 1000-field limit"),
+    Case(
+        "many_params",
+        b"&".join(b"k%d=v" % i for i in range(900)),
+        "under Django's 1000-field limit",
+    ),
+    Case(
+        "too_many_params",
+        b"&".join(b"k%d=v" % i for i in range(1100)),
+        "over Django's 1000-field limit",
+    ),
 ]
 
 #: Query values for any filter or search parameter, as text.

@@ -164,13 +164,19 @@ def test_admin_add_deal_with_parties_and_event_derives_status(editor_client):
     samsung = factories.CompanyFactory(name="Samsung Electronics")
     source = factories.SourceFactory()
     data = _with_parties(_deal_form(), [(nvidia, "supplier"), (samsung, "buyer")])
-    data.update({
-        "events-TOTAL_FORMS": "2",
-        "events-0-date": "2025-10-29", "events-0-date_precision": "day",
-        "events-0-status": "reported", "events-0-source": str(source.pk),
-        "events-1-date": "2025-10-31", "events-1-date_precision": "day",
-        "events-1-status": "announced", "events-1-source": str(source.pk),
-    })
+    data.update(
+        {
+            "events-TOTAL_FORMS": "2",
+            "events-0-date": "2025-10-29",
+            "events-0-date_precision": "day",
+            "events-0-status": "reported",
+            "events-0-source": str(source.pk),
+            "events-1-date": "2025-10-31",
+            "events-1-date_precision": "day",
+            "events-1-status": "announced",
+            "events-1-source": str(source.pk),
+        }
+    )
     response = editor_client.post(reverse("admin:deals_deal_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     deal = models.Deal.objects.get(slug="nvidia-samsung-blackwell")
@@ -248,16 +254,25 @@ def test_correcting_a_rate_in_the_admin_recomputes_usd_figures(editor_client):
         currency="KRW", date=dt.date(2025, 10, 31), rate=Decimal("1426.000000")
     )
     deal = factories.make_deal(
-        amount=Decimal("7000000000000"), currency="KRW", disclosure="disclosed",
+        amount=Decimal("7000000000000"),
+        currency="KRW",
+        disclosure="disclosed",
         publication=models.Publication.DRAFT,
     )
     assert deal.usd_rate == rate
     assert deal.usd_amount == Decimal("4908835904.63")
     url = reverse("admin:deals_exchangerate_change", args=[rate.pk])
     data = {
-        "currency": "KRW", "date": "2025-10-31", "rate": "1400", "source": "",
-        "note": "", "note_ko": "환율 정정", "slug": rate.slug,
-        "withdrawal_note": "", "withdrawal_note_ko": "", "change_reason": "오타 정정",
+        "currency": "KRW",
+        "date": "2025-10-31",
+        "rate": "1400",
+        "source": "",
+        "note": "",
+        "note_ko": "환율 정정",
+        "slug": rate.slug,
+        "withdrawal_note": "",
+        "withdrawal_note_ko": "",
+        "change_reason": "오타 정정",
         "loaded_version": rate.version,
     }
 

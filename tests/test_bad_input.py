@@ -65,14 +65,16 @@ def data(django_db_setup, django_db_blocker):
         )
         company = factories.CompanyFactory(slug="hostile-co", publication=published)
         other = factories.CompanyFactory(slug="hostile-other", publication=published)
-        person = factories.PersonFactory(slug="hostile-person", company=company,
-                                         publication=published)
+        person = factories.PersonFactory(
+            slug="hostile-person", company=company, publication=published
+        )
         meeting = factories.MeetingFactory(slug="hostile-meeting", publication=published)
         factories.AttendanceFactory(meeting=meeting, person=person)
         project = factories.ProjectFactory(slug="hostile-project", publication=published)
         factories.ProjectPartyFactory(project=project, company=company)
-        deal = factories.make_deal(slug="hostile-deal", supplier=company, buyer=other,
-                                   project=project)
+        deal = factories.make_deal(
+            slug="hostile-deal", supplier=company, buyer=other, project=project
+        )
         models.DealMeeting.objects.create(deal=deal, meeting=meeting)
         superuser = apps.get_model("auth", "User").objects.create_superuser(
             username="hostile-admin", password="x" * 20
@@ -82,11 +84,15 @@ def data(django_db_setup, django_db_blocker):
         )
         editor.groups.add(Group.objects.get(name="Editors"))
         token = Token.objects.create(user=editor).key
-        made = Data(source, rate, company, other, person, meeting, project, deal, superuser,
-                    token)
+        made = Data(source, rate, company, other, person, meeting, project, deal, superuser, token)
         made.by_model = {
-            "source": source, "exchangerate": rate, "company": company, "person": person,
-            "meeting": meeting, "project": project, "deal": deal,
+            "source": source,
+            "exchangerate": rate,
+            "company": company,
+            "person": person,
+            "meeting": meeting,
+            "project": project,
+            "deal": deal,
         }
         yield made
         transaction.set_rollback(True)
@@ -102,10 +108,12 @@ def clean_cache():
 
 def row_counts() -> tuple:
     """Rows in every table of the app, history and m2m tables included, in one query."""
-    tables = sorted({
-        m._meta.db_table
-        for m in apps.get_app_config("deals").get_models(include_auto_created=True)
-    })
+    tables = sorted(
+        {
+            m._meta.db_table
+            for m in apps.get_app_config("deals").get_models(include_auto_created=True)
+        }
+    )
     quote = connection.ops.quote_name
     sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)
     with connection.cursor() as cursor:
@@ -140,8 +148,12 @@ class Failures(list):
 def assert_escaped(failures: Failures, response, where: str, case: Case) -> None:
     if "html" in response.get("Content-Type", "") or "xml" in response.get("Content-Type", ""):
         body = response.content.decode("utf-8", "replace")
-        failures.check(SCRIPT not in body and "<script>alert" not in body, where, case,
-                       "raw <script> in the page")
+        failures.check(
+            SCRIPT not in body and "<script>alert" not in body,
+            where,
+            case,
+            "raw <script> in the page",
+        )
 
 
 # --- Which cases a field must refuse ---------------------------------------------------------
@@ -200,56 +212,165 @@ def form_kind(name: str, form_field) -> str | None:
 
 def admin_base(data: Data) -> dict[str, dict]:
     """A valid add form per model, as the browser posts it (inline rows added separately)."""
-    common = {"withdrawal_note": "", "withdrawal_note_ko": "", "change_reason": "",
-              "loaded_version": ""}
+    common = {
+        "withdrawal_note": "",
+        "withdrawal_note_ko": "",
+        "change_reason": "",
+        "loaded_version": "",
+    }
     return {
-        "source": {**common, "slug": "new-source", "url": "https://example.com/new",
-                   "title": "Report", "title_ko": "", "publisher": "Daily", "publisher_ko": "",
-                   "published_on": "2025-10-30", "published_on_precision": "day",
-                   "language": "en"},
-        "exchangerate": {**common, "slug": "krw-new", "currency": "KRW", "date": "2024-01-02",
-                         "rate": "1400.5", "source": "", "note": "", "note_ko": ""},
-        "company": {**common, "slug": "new-co", "name": "New Co", "name_ko": "", "aliases": "",
-                    "kind": "other", "country": "KR", "parent": "", "website": "",
-                    "description": "", "description_ko": ""},
-        "person": {**common, "slug": "new-person", "name": "New Person", "name_ko": "",
-                   "aliases": "", "title": "", "title_ko": "", "company": ""},
-        "deal": {**common, "slug": "new-deal", "title": "New deal", "title_ko": "",
-                 "kind": "partnership", "summary": "", "summary_ko": "", "product": "",
-                 "product_ko": "", "product_category": "", "quantity_qualifier": "exact",
-                 "quantity": "", "quantity_unit": "", "disclosure": "undisclosed",
-                 "amount_qualifier": "exact", "amount": "", "currency": "", "amount_note": "",
-                 "amount_note_ko": "", "project": ""},
-        "meeting": {**common, "slug": "new-meeting", "title": "Dinner", "title_ko": "",
-                    "kind": "dinner", "parent": "", "starts_at_0": "2025-10-30",
-                    "starts_at_1": "19:30", "ends_at_0": "", "ends_at_1": "",
-                    "time_known": "on", "timezone": "Asia/Seoul", "venue": "", "venue_ko": "",
-                    "city": "", "city_ko": "", "country": "", "summary": "", "summary_ko": ""},
-        "project": {**common, "slug": "new-project", "name": "Factory", "name_ko": "",
-                    "kind": "ai_factory", "status": "announced", "location": "",
-                    "location_ko": "", "city": "", "city_ko": "", "country": "",
-                    "disclosure": "undisclosed", "amount_qualifier": "exact", "amount": "",
-                    "currency": "", "amount_note": "", "amount_note_ko": "",
-                    "capacity_mw": "", "capacity_mw_target": "", "gpu_count": "",
-                    "gpu_count_qualifier": "exact", "start_date": "", "start_precision": "day",
-                    "target_date": "", "target_precision": "day", "summary": "",
-                    "summary_ko": ""},
+        "source": {
+            **common,
+            "slug": "new-source",
+            "url": "https://example.com/new",
+            "title": "Report",
+            "title_ko": "",
+            "publisher": "Daily",
+            "publisher_ko": "",
+            "published_on": "2025-10-30",
+            "published_on_precision": "day",
+            "language": "en",
+        },
+        "exchangerate": {
+            **common,
+            "slug": "krw-new",
+            "currency": "KRW",
+            "date": "2024-01-02",
+            "rate": "1400.5",
+            "source": "",
+            "note": "",
+            "note_ko": "",
+        },
+        "company": {
+            **common,
+            "slug": "new-co",
+            "name": "New Co",
+            "name_ko": "",
+            "aliases": "",
+            "kind": "other",
+            "country": "KR",
+            "parent": "",
+            "website": "",
+            "description": "",
+            "description_ko": "",
+        },
+        "person": {
+            **common,
+            "slug": "new-person",
+            "name": "New Person",
+            "name_ko": "",
+            "aliases": "",
+            "title": "",
+            "title_ko": "",
+            "company": "",
+        },
+        "deal": {
+            **common,
+            "slug": "new-deal",
+            "title": "New deal",
+            "title_ko": "",
+            "kind": "partnership",
+            "summary": "",
+            "summary_ko": "",
+            "product": "",
+            "product_ko": "",
+            "product_category": "",
+            "quantity_qualifier": "exact",
+            "quantity": "",
+            "quantity_unit": "",
+            "disclosure": "undisclosed",
+            "amount_qualifier": "exact",
+            "amount": "",
+            "currency": "",
+            "amount_note": "",
+            "amount_note_ko": "",
+            "project": "",
+        },
+        "meeting": {
+            **common,
+            "slug": "new-meeting",
+            "title": "Dinner",
+            "title_ko": "",
+            "kind": "dinner",
+            "parent": "",
+            "starts_at_0": "2025-10-30",
+            "starts_at_1": "19:30",
+            "ends_at_0": "",
+            "ends_at_1": "",
+            "time_known": "on",
+            "timezone": "Asia/Seoul",
+            "venue": "",
+            "venue_ko": "",
+            "city": "",
+            "city_ko": "",
+            "country": "",
+            "summary": "",
+            "summary_ko": "",
+        },
+        "project": {
+            **common,
+            "slug": "new-project",
+            "name": "Factory",
+            "name_ko": "",
+            "kind": "ai_factory",
+            "status": "announced",
+            "location": "",
+            "location_ko": "",
+            "city": "",
+            "city_ko": "",
+            "country": "",
+            "disclosure": "undisclosed",
+            "amount_qualifier": "exact",
+            "amount": "",
+            "currency": "",
+            "amount_note": "",
+            "amount_note_ko": "",
+            "capacity_mw": "",
+            "capacity_mw_target": "",
+            "gpu_count": "",
+            "gpu_count_qualifier": "exact",
+            "start_date": "",
+            "start_precision": "day",
+            "target_date": "",
+            "target_precision": "day",
+            "summary": "",
+            "summary_ko": "",
+        },
     }
 
 
 def inline_rows(data: Data) -> dict[tuple[str, str], dict]:
     """One valid new row per (model, inline prefix)."""
     return {
-        ("deal", "parties"): {"company": str(data.company.pk), "role": "partner", "note": "",
-                              "note_ko": ""},
-        ("deal", "events"): {"date": "2025-10-30", "date_precision": "day",
-                             "status": "announced", "source": "", "note": "", "note_ko": ""},
+        ("deal", "parties"): {
+            "company": str(data.company.pk),
+            "role": "partner",
+            "note": "",
+            "note_ko": "",
+        },
+        ("deal", "events"): {
+            "date": "2025-10-30",
+            "date_precision": "day",
+            "status": "announced",
+            "source": "",
+            "note": "",
+            "note_ko": "",
+        },
         ("deal", "meeting_links"): {"meeting": str(data.meeting.pk), "role": "discussed"},
-        ("meeting", "attendance"): {"person": str(data.person.pk), "status": "attended",
-                                    "source": "", "note": "", "note_ko": ""},
+        ("meeting", "attendance"): {
+            "person": str(data.person.pk),
+            "status": "attended",
+            "source": "",
+            "note": "",
+            "note_ko": "",
+        },
         ("meeting", "deal_links"): {"deal": str(data.deal.pk), "role": "discussed"},
-        ("project", "parties"): {"company": str(data.other.pk), "role": "lead", "note": "",
-                                 "note_ko": ""},
+        ("project", "parties"): {
+            "company": str(data.other.pk),
+            "role": "lead",
+            "note": "",
+            "note_ko": "",
+        },
     }
 
 
@@ -271,8 +392,11 @@ def admin_form(client, data: Data, model: str, *, change: bool) -> AdminForm:
     if key in _admin_forms:
         return _admin_forms[key]
     record = data.by_model[model]
-    url = (reverse(f"admin:deals_{model}_change", args=[record.pk]) if change
-           else reverse(f"admin:deals_{model}_add"))
+    url = (
+        reverse(f"admin:deals_{model}_change", args=[record.pk])
+        if change
+        else reverse(f"admin:deals_{model}_add")
+    )
     page = client.get(url)
     assert page.status_code == 200
     post = dict(admin_base(data)[model])
@@ -291,12 +415,14 @@ def admin_form(client, data: Data, model: str, *, change: bool) -> AdminForm:
         formset = inline.formset
         prefix = formset.prefix
         row = rows.get((model, prefix))
-        post.update({
-            f"{prefix}-TOTAL_FORMS": "1" if row else "0",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        })
+        post.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "1" if row else "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
         if not row:
             continue
         post.update({f"{prefix}-0-{k}": v for k, v in row.items()})
@@ -372,8 +498,11 @@ def spread_cases(fields: dict[str, str], *, per_field: int, kinds=KINDS, every_c
             continue
         turns = per_field * len(names)
         for turn in range(max(len(cases), turns) if every_case else turns):
-            yield names[turn % len(names)], cases[turn % len(cases)], cases[
-                turn % len(cases)].name in lenient
+            yield (
+                names[turn % len(names)],
+                cases[turn % len(cases)],
+                cases[turn % len(cases)].name in lenient,
+            )
 
 
 def owner_form(data: Data, model: str, change: bool, post: dict, name: str):
@@ -408,12 +537,12 @@ def test_admin_form_fields_refuse_bad_values(admin_client, data, model, change):
     form = admin_form(admin_client, data, model, change=change)
     failures = Failures()
     # The change form shares the add form's fields and cleaning: a case per field is enough.
-    for name, case, lenient in spread_cases(form.fields, per_field=1 if change else 3,
-                                            every_case=not change):
+    for name, case, lenient in spread_cases(
+        form.fields, per_field=1 if change else 3, every_case=not change
+    ):
         where = f"{model} {name}={show(case.value)}"
         try:
-            refused, html = owner_errors(data, model, change, {**form.post, name: case.value},
-                                         name)
+            refused, html = owner_errors(data, model, change, {**form.post, name: case.value}, name)
         except Exception as error:  # noqa: BLE001 - every crash is a finding
             failures.check(False, where, case, f"crashed: {error!r}")
             continue
@@ -431,8 +560,9 @@ def test_admin_form_fields_refuse_bad_values(admin_client, data, model, change):
             bound, _field = owner_form(data, model, change, post, names[0])
             for name in names:
                 field_name = name.partition("-0-")[2] or name
-                failures.check(SCRIPT not in str(bound[field_name]), where, case,
-                               f"raw <script> in {name}")
+                failures.check(
+                    SCRIPT not in str(bound[field_name]), where, case, f"raw <script> in {name}"
+                )
                 if case.name in ("nul_byte", "only_nul"):
                     failures.check(field_name in bound.errors, where, case, f"NUL kept in {name}")
     failures.assert_none()
@@ -440,10 +570,24 @@ def test_admin_form_fields_refuse_bad_values(admin_client, data, model, change):
 
 def test_admin_forms_attack_every_field_kind(admin_client, data):
     """The introspection finds what it should (a guard against silently testing nothing)."""
-    kinds = {kind for model in ADMIN_MODELS
-             for kind in admin_form(admin_client, data, model, change=False).fields.values()}
-    assert kinds >= {"text", "number", "date", "time", "choice", "country", "currency",
-                     "timezone", "url", "slug", "id"}
+    kinds = {
+        kind
+        for model in ADMIN_MODELS
+        for kind in admin_form(admin_client, data, model, change=False).fields.values()
+    }
+    assert kinds >= {
+        "text",
+        "number",
+        "date",
+        "time",
+        "choice",
+        "country",
+        "currency",
+        "timezone",
+        "url",
+        "slug",
+        "id",
+    }
 
 
 def refused_rounds(form: AdminForm, rounds: int) -> list[dict]:
@@ -499,8 +643,9 @@ def check_text_post(failures, client, form, model, post, case, text_fields, data
     before = row_counts()
     response = client.post(form.url, post)
     where = f"{form.url} text={show(case.value)}"
-    failures.check(response.status_code in (200, 302, 400), where, case,
-                   f"status {response.status_code}")
+    failures.check(
+        response.status_code in (200, 302, 400), where, case, f"status {response.status_code}"
+    )
     if case.name == "ten_mb":
         failures.check(response.status_code == 400, where, case, "10 MB was not refused")
     if case.name in ("nul_byte", "only_nul"):
@@ -521,50 +666,123 @@ def check_text_post(failures, client, form, model, post, case, text_fields, data
 # --- API writes -------------------------------------------------------------------------------
 
 RESOURCES = ["sources", "exchange-rates", "companies", "people", "meetings", "projects", "deals"]
-BASENAMES = {"sources": "source", "exchange-rates": "exchange-rate", "companies": "company",
-             "people": "person", "meetings": "meeting", "projects": "project", "deals": "deal"}
-TARGETS = {"sources": "source", "exchange-rates": "rate", "companies": "company",
-           "people": "person", "meetings": "meeting", "projects": "project", "deals": "deal"}
+BASENAMES = {
+    "sources": "source",
+    "exchange-rates": "exchange-rate",
+    "companies": "company",
+    "people": "person",
+    "meetings": "meeting",
+    "projects": "project",
+    "deals": "deal",
+}
+TARGETS = {
+    "sources": "source",
+    "exchange-rates": "rate",
+    "companies": "company",
+    "people": "person",
+    "meetings": "meeting",
+    "projects": "project",
+    "deals": "deal",
+}
 
 
 def api_base(data: Data) -> dict[str, dict]:
     """A valid create body per resource, with every relation filled in."""
     return {
-        "sources": {"slug": "api-source", "url": "https://example.com/api", "title": "Report",
-                    "publisher": "Daily", "published_on": "2025-10-30",
-                    "published_on_precision": "day", "language": "en"},
-        "exchange-rates": {"slug": "api-rate", "currency": "KRW", "date": "2024-01-03",
-                           "rate": "1400.5", "source": data.source.slug, "note": ""},
-        "companies": {"slug": "api-co", "name": "API Co", "kind": "other", "country": "KR",
-                      "parent": data.company.slug, "website": "https://example.com",
-                      "sources": [data.source.slug]},
-        "people": {"slug": "api-person", "name": "Someone", "title": "CEO",
-                   "company": data.company.slug},
-        "meetings": {"slug": "api-meeting", "title": "Dinner", "kind": "dinner",
-                     "starts_at": "2025-10-30T19:30:00+09:00",
-                     "ends_at": "2025-10-30T22:00:00+09:00", "time_known": True,
-                     "timezone": "Asia/Seoul", "country": "KR", "parent": data.meeting.slug,
-                     "sources": [data.source.slug]},
-        "projects": {"slug": "api-project", "name": "Factory", "kind": "ai_factory",
-                     "status": "announced", "country": "KR", "capacity_mw": "10",
-                     "capacity_mw_target": "20", "gpu_count": 1000,
-                     "gpu_count_qualifier": "exact", "start_date": "2025-01-01",
-                     "start_precision": "day", "target_date": "2026-01-01",
-                     "target_precision": "day", "amount": "100", "currency": "USD",
-                     "disclosure": "disclosed", "amount_qualifier": "exact",
-                     "sources": [data.source.slug]},
-        "deals": {"slug": "api-deal", "title": "Supply", "kind": "supply_contract",
-                  "product": "GPUs", "product_category": "gpu", "quantity": "100",
-                  "quantity_unit": "gpus", "quantity_qualifier": "exact", "amount": "100",
-                  "currency": "USD", "disclosure": "disclosed", "amount_qualifier": "exact",
-                  "project": data.project.slug,
-                  "parties": [{"company": data.company.slug, "role": "supplier", "note": ""},
-                              {"company": data.other.slug, "role": "buyer", "note": ""}],
-                  "events": [{"date": "2025-10-30", "status": "announced",
-                              "date_precision": "day", "note": "",
-                              "source": data.source.slug}],
-                  "meetings": [{"meeting": data.meeting.slug, "role": "discussed"}],
-                  "sources": [data.source.slug]},
+        "sources": {
+            "slug": "api-source",
+            "url": "https://example.com/api",
+            "title": "Report",
+            "publisher": "Daily",
+            "published_on": "2025-10-30",
+            "published_on_precision": "day",
+            "language": "en",
+        },
+        "exchange-rates": {
+            "slug": "api-rate",
+            "currency": "KRW",
+            "date": "2024-01-03",
+            "rate": "1400.5",
+            "source": data.source.slug,
+            "note": "",
+        },
+        "companies": {
+            "slug": "api-co",
+            "name": "API Co",
+            "kind": "other",
+            "country": "KR",
+            "parent": data.company.slug,
+            "website": "https://example.com",
+            "sources": [data.source.slug],
+        },
+        "people": {
+            "slug": "api-person",
+            "name": "Someone",
+            "title": "CEO",
+            "company": data.company.slug,
+        },
+        "meetings": {
+            "slug": "api-meeting",
+            "title": "Dinner",
+            "kind": "dinner",
+            "starts_at": "2025-10-30T19:30:00+09:00",
+            "ends_at": "2025-10-30T22:00:00+09:00",
+            "time_known": True,
+            "timezone": "Asia/Seoul",
+            "country": "KR",
+            "parent": data.meeting.slug,
+            "sources": [data.source.slug],
+        },
+        "projects": {
+            "slug": "api-project",
+            "name": "Factory",
+            "kind": "ai_factory",
+            "status": "announced",
+            "country": "KR",
+            "capacity_mw": "10",
+            "capacity_mw_target": "20",
+            "gpu_count": 1000,
+            "gpu_count_qualifier": "exact",
+            "start_date": "2025-01-01",
+            "start_precision": "day",
+            "target_date": "2026-01-01",
+            "target_precision": "day",
+            "amount": "100",
+            "currency": "USD",
+            "disclosure": "disclosed",
+            "amount_qualifier": "exact",
+            "sources": [data.source.slug],
+        },
+        "deals": {
+            "slug": "api-deal",
+            "title": "Supply",
+            "kind": "supply_contract",
+            "product": "GPUs",
+            "product_category": "gpu",
+            "quantity": "100",
+            "quantity_unit": "gpus",
+            "quantity_qualifier": "exact",
+            "amount": "100",
+            "currency": "USD",
+            "disclosure": "disclosed",
+            "amount_qualifier": "exact",
+            "project": data.project.slug,
+            "parties": [
+                {"company": data.company.slug, "role": "supplier", "note": ""},
+                {"company": data.other.slug, "role": "buyer", "note": ""},
+            ],
+            "events": [
+                {
+                    "date": "2025-10-30",
+                    "status": "announced",
+                    "date_precision": "day",
+                    "note": "",
+                    "source": data.source.slug,
+                }
+            ],
+            "meetings": [{"meeting": data.meeting.slug, "role": "discussed"}],
+            "sources": [data.source.slug],
+        },
     }
 
 
@@ -646,8 +864,9 @@ def check_api_refusal(failures, client, method, url, body, path, case, *, may_ac
     # A slug in a list names the list. A value that may be kept (9999-12-31) may still break
     # a rule between fields, which names the other field.
     named = name in fields or name.rsplit(".", 1)[0] in fields or path[0] in fields
-    failures.check(named or (may_accept and fields), where, case,
-                   f"error does not name the field: {fields}")
+    failures.check(
+        named or (may_accept and fields), where, case, f"error does not name the field: {fields}"
+    )
     failures.check(row_counts() == before, where, case, "wrote something")
 
 
@@ -680,16 +899,22 @@ def test_api_write_refuses_bad_value_in_each_field(editor_api, data, resource, m
         kind, nullable = fields[path]
         if kind == "boolean" and case.name == "true_for_scalar":
             continue
-        may_accept = lenient or (case.name == "null_for_required" and nullable) or (
-            kind == "text" and case.name == "huge_int"  # a number is read as its digits
+        may_accept = (
+            lenient
+            or (case.name == "null_for_required" and nullable)
+            or (
+                kind == "text" and case.name == "huge_int"  # a number is read as its digits
+            )
         )
         value = case.value
         if kind == "slug_ref" and path[-1] == "sources" and not isinstance(value, list):
             value = [value]
-        body = {path[0]: value} if method == "patch" and len(path) == 1 else put_at(
-            base, path, value)
-        check_api_refusal(failures, editor_api, method, url, body, path, case,
-                          may_accept=may_accept)
+        body = (
+            {path[0]: value} if method == "patch" and len(path) == 1 else put_at(base, path, value)
+        )
+        check_api_refusal(
+            failures, editor_api, method, url, body, path, case, may_accept=may_accept
+        )
     failures.assert_none()
 
 
@@ -702,15 +927,13 @@ def test_api_create_without_a_required_field_names_it(editor_api, data, resource
             continue
         case = Case(f"missing_{name}", None)
         body = {k: v for k, v in api_base(data)[resource].items() if k != name}
-        check_api_refusal(failures, editor_api, "post", url, body, (name,), case,
-                          may_accept=False)
+        check_api_refusal(failures, editor_api, "post", url, body, (name,), case, may_accept=False)
     failures.assert_none()
 
 
 #: JSON carries markup and SQL as plain strings: one of each is enough for the API, which
 #: renders no HTML; every Unicode case and the long ones stay.
-API_TEXT_CASES = [c for c in hostile.TEXT
-                  if c not in hostile.HTML[1:] and c not in hostile.SQL[1:]]
+API_TEXT_CASES = [c for c in hostile.TEXT if c not in hostile.HTML[1:] and c not in hostile.SQL[1:]]
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -719,8 +942,11 @@ def test_api_write_text_cases_in_every_text_field(editor_api, data, resource):
     base = api_base(data)[resource]
     url = reverse(f"api:{BASENAMES[resource]}-list")
     failures = Failures()
-    text_paths = [path for path, (kind, _n) in api_fields(api_write_serializer(resource)).items()
-                  if kind == "text"]
+    text_paths = [
+        path
+        for path, (kind, _n) in api_fields(api_write_serializer(resource)).items()
+        if kind == "text"
+    ]
     for case in API_TEXT_CASES:
         body = base
         for path in text_paths:
@@ -734,11 +960,13 @@ def test_api_write_text_cases_in_every_text_field(editor_api, data, resource):
                 failures.check(shown.status_code == 200, where, case, "not readable back")
                 if case.name in ("script_tag", "rtl_override"):
                     check_public_page(failures, resource, shown.json(), where, case)
-        failures.check(response.status_code in (201, 400, 413), where, case,
-                       f"status {response.status_code}")
+        failures.check(
+            response.status_code in (201, 400, 413), where, case, f"status {response.status_code}"
+        )
         if response.status_code == 400:
-            failures.check(bool(response.json()["error"]["fields"]), where, case,
-                           "400 without naming a field")
+            failures.check(
+                bool(response.json()["error"]["fields"]), where, case, "400 without naming a field"
+            )
         if response.status_code != 201:
             failures.check(bool(response.json()["error"]["message"]), where, case, "no message")
             failures.check(row_counts() == before, where, case, "wrote something")
@@ -748,8 +976,12 @@ def test_api_write_text_cases_in_every_text_field(editor_api, data, resource):
 
 
 RESOURCE_MODELS = {
-    "sources": models.Source, "exchange-rates": models.ExchangeRate, "companies": models.Company,
-    "people": models.Person, "meetings": models.Meeting, "projects": models.Project,
+    "sources": models.Source,
+    "exchange-rates": models.ExchangeRate,
+    "companies": models.Company,
+    "people": models.Person,
+    "meetings": models.Meeting,
+    "projects": models.Project,
     "deals": models.Deal,
 }
 
@@ -766,15 +998,19 @@ def check_public_page(failures, resource: str, record: dict, where: str, case: C
 
 def api_write_serializer(resource: str):
     name = {"exchange-rates": "ExchangeRate", "people": "Person", "companies": "Company"}.get(
-        resource, resource[:-1].capitalize())
+        resource, resource[:-1].capitalize()
+    )
     return getattr(api_serializers, f"{name}WriteSerializer")()
 
 
 @pytest.mark.parametrize("case", hostile.RAW_BODIES, ids=hostile.ids)
 @pytest.mark.parametrize("method", ["post", "patch"])
 def test_api_write_refuses_broken_bodies(editor_api, data, method, case):
-    url = (reverse("api:deal-list") if method == "post"
-           else reverse("api:deal-detail", args=[data.deal.slug]))
+    url = (
+        reverse("api:deal-list")
+        if method == "post"
+        else reverse("api:deal-detail", args=[data.deal.slug])
+    )
     before = row_counts()
     with undone():
         response = api_write(editor_api, method, url, case.value)
@@ -805,21 +1041,35 @@ def test_admin_inline_row_repeating_a_saved_row_is_a_form_error(admin_client, da
 
 #: Every value a query parameter may be sent, whatever the parameter.
 QUERY_CASES = [
-    *hostile.QUERY_VALUES, *hostile.DATES, *hostile.DATETIMES, *hostile.NUMBERS,
-    *hostile.ENUMS, *hostile.PAGE_SIZES,
+    *hostile.QUERY_VALUES,
+    *hostile.DATES,
+    *hostile.DATETIMES,
+    *hostile.NUMBERS,
+    *hostile.ENUMS,
+    *hostile.PAGE_SIZES,
     *[Case(c.name, urllib.parse.unquote(c.value)) for c in hostile.CURSORS],
 ]
 
 #: Page → the parameters it reads.
 PAGE_PARAMS = {
-    "/deals/": filters.DealFilterSet, "/ko/deals/": filters.DealFilterSet,
-    "/deals.csv": filters.DealFilterSet, "/graph/data.json": filters.DealFilterSet,
-    "/graph/": filters.DealFilterSet, "/ko/graph/": filters.DealFilterSet,
-    "/companies/": filters.CompanyFilterSet, "/ko/companies/": filters.CompanyFilterSet,
-    "/people/": filters.PersonFilterSet, "/meetings/": filters.MeetingFilterSet,
-    "/projects/": filters.ProjectFilterSet, "/sources/": filters.SourceFilterSet,
-    "/search/": None, "/ko/search/": None, "/feed/": None, "/": None,
-    "/companies/hostile-co/feed/": None, "/companies/hostile-co/": None,
+    "/deals/": filters.DealFilterSet,
+    "/ko/deals/": filters.DealFilterSet,
+    "/deals.csv": filters.DealFilterSet,
+    "/graph/data.json": filters.DealFilterSet,
+    "/graph/": filters.DealFilterSet,
+    "/ko/graph/": filters.DealFilterSet,
+    "/companies/": filters.CompanyFilterSet,
+    "/ko/companies/": filters.CompanyFilterSet,
+    "/people/": filters.PersonFilterSet,
+    "/meetings/": filters.MeetingFilterSet,
+    "/projects/": filters.ProjectFilterSet,
+    "/sources/": filters.SourceFilterSet,
+    "/search/": None,
+    "/ko/search/": None,
+    "/feed/": None,
+    "/": None,
+    "/companies/hostile-co/feed/": None,
+    "/companies/hostile-co/": None,
 }
 EXTRA_PARAMS = ["q", "page", "cursor", "ordering", "around", "limit"]
 
@@ -835,18 +1085,25 @@ def rotations(params: list[str], cases: list[Case], *, each: int = 2) -> list[di
     so that each case reaches at least `each` parameters in a few requests. The public lists
     read each parameter on its own (an invalid one is shown as an error, the rest apply)."""
     rounds = max(-(-len(cases) * each // len(params)), each)
-    return [{name: cases[(r * len(params) + i) % len(cases)] for i, name in enumerate(params)}
-            for r in range(rounds)]
+    return [
+        {name: cases[(r * len(params) + i) % len(cases)] for i, name in enumerate(params)}
+        for r in range(rounds)
+    ]
 
 
 def assert_public_answer(failures, response, where, case):
-    failures.check(response.status_code in (200, 400, 404), where, case,
-                   f"status {response.status_code}")
+    failures.check(
+        response.status_code in (200, 400, 404), where, case, f"status {response.status_code}"
+    )
     assert_escaped(failures, response, where, case)
     if response.get("Content-Type", "").startswith("text/csv"):
         body = response.content.decode("utf-8", "replace")
-        failures.check(SCRIPT not in body or "<script>" not in body.split("\n", 1)[0], where,
-                       case, "header row changed")
+        failures.check(
+            SCRIPT not in body or "<script>" not in body.split("\n", 1)[0],
+            where,
+            case,
+            "header row changed",
+        )
 
 
 @pytest.mark.parametrize("path", PAGE_PARAMS)
@@ -882,21 +1139,34 @@ def test_public_pages_survive_raw_query_strings(client, data, case):
 def tampered_cursors(sort_keys) -> list[Case]:
     """Cursors in our own encoding whose position is hostile, for each sort key."""
     positions = [
-        [False, "\x00", 1], [False, "x" * 3000, 1], [False, "NaN", 1], [False, "Infinity", 1],
-        [False, "1e999999", 1], [False, "2025-02-30", 1], [False, SCRIPT, 1],
-        [False, "9999-12-31T23:59:59-12:00", 1], [False, None, 1], [True, "x", -5],
-        [True, None, 2**70], [False, "0001-01-01T00:00:00+14:00", 2**63],
+        [False, "\x00", 1],
+        [False, "x" * 3000, 1],
+        [False, "NaN", 1],
+        [False, "Infinity", 1],
+        [False, "1e999999", 1],
+        [False, "2025-02-30", 1],
+        [False, SCRIPT, 1],
+        [False, "9999-12-31T23:59:59-12:00", 1],
+        [False, None, 1],
+        [True, "x", -5],
+        [True, None, 2**70],
+        [False, "0001-01-01T00:00:00+14:00", 2**63],
     ]
     return [
         Case(f"{key}:{show(position)}", (key, keyset.encode(position, backwards=backwards)))
-        for key in sort_keys for position in positions for backwards in (False, True)
+        for key in sort_keys
+        for position in positions
+        for backwards in (False, True)
     ]
 
 
 LISTS = {
-    "/deals/": filters.DealFilterSet, "/companies/": filters.CompanyFilterSet,
-    "/people/": filters.PersonFilterSet, "/meetings/": filters.MeetingFilterSet,
-    "/projects/": filters.ProjectFilterSet, "/sources/": filters.SourceFilterSet,
+    "/deals/": filters.DealFilterSet,
+    "/companies/": filters.CompanyFilterSet,
+    "/people/": filters.PersonFilterSet,
+    "/meetings/": filters.MeetingFilterSet,
+    "/projects/": filters.ProjectFilterSet,
+    "/sources/": filters.SourceFilterSet,
 }
 
 
@@ -908,18 +1178,35 @@ def test_public_list_refuses_tampered_cursor(client, data, path):
         key, token = case.value
         for ordering in (key, f"-{key}"):
             response = client.get(path, {"ordering": ordering, "cursor": token})
-            failures.check(response.status_code in (200, 404), f"GET {path}", case,
-                           f"status {response.status_code}")
+            failures.check(
+                response.status_code in (200, 404),
+                f"GET {path}",
+                case,
+                f"status {response.status_code}",
+            )
             assert_escaped(failures, response, path, case)
     failures.assert_none()
 
 
 SLUG_PAGES = [
-    "/deals/{}/", "/companies/{}/", "/companies/{}/feed/", "/meetings/{}/", "/projects/{}/",
-    "/people/{}/", "/ko/deals/{}/", "/graph/data.json?around={}",
-    "/api/v1/deals/{}/", "/api/v1/companies/{}/", "/api/v1/people/{}/", "/api/v1/meetings/{}/",
-    "/api/v1/projects/{}/", "/api/v1/sources/{}/", "/api/v1/exchange-rates/{}/",
-    "/api/v1/deals/{}/history/", "/admin/deals/deal/{}/change/", "/admin/deals/deal/{}/history/",
+    "/deals/{}/",
+    "/companies/{}/",
+    "/companies/{}/feed/",
+    "/meetings/{}/",
+    "/projects/{}/",
+    "/people/{}/",
+    "/ko/deals/{}/",
+    "/graph/data.json?around={}",
+    "/api/v1/deals/{}/",
+    "/api/v1/companies/{}/",
+    "/api/v1/people/{}/",
+    "/api/v1/meetings/{}/",
+    "/api/v1/projects/{}/",
+    "/api/v1/sources/{}/",
+    "/api/v1/exchange-rates/{}/",
+    "/api/v1/deals/{}/history/",
+    "/admin/deals/deal/{}/change/",
+    "/admin/deals/deal/{}/history/",
 ]
 
 
@@ -928,8 +1215,12 @@ def test_weird_slugs_in_addresses_are_not_found(admin_client, data, case):
     failures = Failures()
     for page in SLUG_PAGES:
         response = admin_client.get(page.format(case.value))
-        failures.check(response.status_code in (301, 302, 400, 404), page, case,
-                       f"status {response.status_code}")
+        failures.check(
+            response.status_code in (301, 302, 400, 404),
+            page,
+            case,
+            f"status {response.status_code}",
+        )
         assert_escaped(failures, response, page, case)
     api = APIClient(HTTP_HOST="localhost")
     api.credentials(HTTP_AUTHORIZATION=f"Token {data.token}")
@@ -959,33 +1250,50 @@ def api_read_params(filterset) -> dict[str, str]:
             kinds[name] = "datetime"
         elif isinstance(filter_, django_filters.DateFilter):
             kinds[name] = "date"
-        elif isinstance(filter_, django_filters.ChoiceFilter | django_filters.BooleanFilter
-                        | django_filters.MultipleChoiceFilter):
+        elif isinstance(
+            filter_,
+            django_filters.ChoiceFilter
+            | django_filters.BooleanFilter
+            | django_filters.MultipleChoiceFilter,
+        ):
             kinds[name] = "choice"
         else:
             kinds[name] = "text"
-    return {**kinds, "search": "text", "page_size": "page_size", "cursor": "cursor",
-            "as_of": "datetime"}
+    return {
+        **kinds,
+        "search": "text",
+        "page_size": "page_size",
+        "cursor": "cursor",
+        "as_of": "datetime",
+    }
 
 
 API_LISTS = {
-    "deal": filters.DealFilterSet, "company": filters.CompanyFilterSet,
-    "person": filters.PersonFilterSet, "meeting": filters.MeetingFilterSet,
-    "project": filters.ProjectFilterSet, "source": filters.SourceFilterSet,
+    "deal": filters.DealFilterSet,
+    "company": filters.CompanyFilterSet,
+    "person": filters.PersonFilterSet,
+    "meeting": filters.MeetingFilterSet,
+    "project": filters.ProjectFilterSet,
+    "source": filters.SourceFilterSet,
     "exchange-rate": filters.ExchangeRateFilterSet,
 }
 
 
 def check_api_read(failures, client, url, params, where, case, *, name=None):
     response = client.get(url, params)
-    failures.check(response.status_code in (200, 400), where, case,
-                   f"status {response.status_code}")
+    failures.check(
+        response.status_code in (200, 400), where, case, f"status {response.status_code}"
+    )
     if response.status_code == 400:
         error = response.json()["error"]
         failures.check(bool(error["message"]), where, case, "400 without a message")
         if name:
-            failures.check(name in error["fields"] or not error["fields"], where, case,
-                           f"400 names {list(error['fields'])}, not {name}")
+            failures.check(
+                name in error["fields"] or not error["fields"],
+                where,
+                case,
+                f"400 names {list(error['fields'])}, not {name}",
+            )
 
 
 @pytest.mark.parametrize("basename", API_LISTS)
@@ -996,22 +1304,45 @@ def test_api_list_parameters_refuse_or_ignore_hostile_values(editor_api, data, b
     failures = Failures()
     params = api_read_params(API_LISTS[basename])
     for name, case, _lenient in spread_cases(params, per_field=3, kinds=API_READ_KINDS):
-        check_api_read(failures, editor_api, url, {name: case.value},
-                       f"GET {url}?{name}={show(case.value)}", case, name=name)
-    detail = reverse(f"api:{basename}-detail", args=["hostile-deal"]) if basename == "deal" \
-        else None
+        check_api_read(
+            failures,
+            editor_api,
+            url,
+            {name: case.value},
+            f"GET {url}?{name}={show(case.value)}",
+            case,
+            name=name,
+        )
+    detail = (
+        reverse(f"api:{basename}-detail", args=["hostile-deal"]) if basename == "deal" else None
+    )
     for case in hostile.DATETIMES + hostile.DATES if detail else []:
-        check_api_read(failures, editor_api, detail, {"as_of": case.value},
-                       f"GET {detail}?as_of={show(case.value)}", case, name="as_of")
+        check_api_read(
+            failures,
+            editor_api,
+            detail,
+            {"as_of": case.value},
+            f"GET {detail}?as_of={show(case.value)}",
+            case,
+            name="as_of",
+        )
     for case in tampered_cursors(API_LISTS[basename].base_filters["ordering"].keys):
         key, token = case.value
         for ordering in (key, f"-{key}"):
-            check_api_read(failures, editor_api, url, {"ordering": ordering, "cursor": token},
-                           f"GET {url} cursor", case, name="cursor")
+            check_api_read(
+                failures,
+                editor_api,
+                url,
+                {"ordering": ordering, "cursor": token},
+                f"GET {url} cursor",
+                case,
+                name="cursor",
+            )
     for case in hostile.RAW_QUERY_STRINGS:
         response = editor_api.get(url, QUERY_STRING=case.value.decode("latin-1"))
-        failures.check(response.status_code in (200, 400), f"GET {url}", case,
-                       f"status {response.status_code}")
+        failures.check(
+            response.status_code in (200, 400), f"GET {url}", case, f"status {response.status_code}"
+        )
     failures.assert_none()
 
 
@@ -1028,8 +1359,14 @@ def test_admin_meeting_at_the_ends_of_the_calendar(admin_client, data, day, time
     """Valid dates whose moment in UTC (or in the meeting's own zone) leaves years 1 to 9999:
     refused on the form, not stored to crash every page that shows the meeting."""
     form = admin_form(admin_client, data, "meeting", change=False)
-    post = {**form.post, "starts_at_0": day, "starts_at_1": time, "timezone": "Pacific/Kiritimati",
-            "attendance-TOTAL_FORMS": "0", "deal_links-TOTAL_FORMS": "0"}
+    post = {
+        **form.post,
+        "starts_at_0": day,
+        "starts_at_1": time,
+        "timezone": "Pacific/Kiritimati",
+        "attendance-TOTAL_FORMS": "0",
+        "deal_links-TOTAL_FORMS": "0",
+    }
     before = row_counts()
     response = admin_client.post(form.url, post)
     assert response.status_code == 200
@@ -1039,8 +1376,16 @@ def test_admin_meeting_at_the_ends_of_the_calendar(admin_client, data, day, time
 
 ADMIN_LIST_CASES = [
     next(c for c in hostile.QUERY_VALUES if c.name == name)
-    for name in ("nul_byte", "script_tag", "sql_quote", "long_value", "emoji", "compat_jamo",
-                 "percent_alone", "sql_like_wildcards")
+    for name in (
+        "nul_byte",
+        "script_tag",
+        "sql_quote",
+        "long_value",
+        "emoji",
+        "compat_jamo",
+        "percent_alone",
+        "sql_like_wildcards",
+    )
 ]
 
 
@@ -1050,20 +1395,35 @@ def test_admin_changelist_and_autocomplete_survive_hostile_parameters(admin_clie
     failures = Failures()
     requests = [
         *[(case, {"q": case.value}) for case in ADMIN_LIST_CASES],
-        *[(case, {name: case.value}) for case in ADMIN_LIST_CASES[:3]
-          for name in ("publication__exact", "updated_at__gte")],
+        *[
+            (case, {name: case.value})
+            for case in ADMIN_LIST_CASES[:3]
+            for name in ("publication__exact", "updated_at__gte")
+        ],
         *[(case, {name: case.value}) for case in hostile.PAGE_SIZES[:3] for name in "op"],
     ]
     for case, params in requests:
         response = admin_client.get(url, params)
-        failures.check(response.status_code in (200, 302, 400, 404), f"GET {url} {params}",
-                       case, f"status {response.status_code}")
+        failures.check(
+            response.status_code in (200, 302, 400, 404),
+            f"GET {url} {params}",
+            case,
+            f"status {response.status_code}",
+        )
         assert_escaped(failures, response, url, case)
     autocomplete = reverse("admin:autocomplete")
     for case in ADMIN_LIST_CASES:
-        params = {"term": case.value, "app_label": "deals", "model_name": "deal",
-                  "field_name": "sources"}
+        params = {
+            "term": case.value,
+            "app_label": "deals",
+            "model_name": "deal",
+            "field_name": "sources",
+        }
         response = admin_client.get(autocomplete, params)
-        failures.check(response.status_code in (200, 400, 403, 404), autocomplete, case,
-                       f"status {response.status_code}")
+        failures.check(
+            response.status_code in (200, 400, 403, 404),
+            autocomplete,
+            case,
+            f"status {response.status_code}",
+        )
     failures.assert_none()

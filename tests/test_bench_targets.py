@@ -63,7 +63,9 @@ def test_peers_deep_pages_and_cached_rows():
 def test_memory_export_and_the_scale_rule():
     small = run(row("floor", 1000, 1.0), row("deal page", 100, 10.0))
     large = run(
-        row("floor", 1000, 1.0), row("deal page", 85, 12.0), deals=1_000_000,
+        row("floor", 1000, 1.0),
+        row("deal page", 85, 12.0),
+        deals=1_000_000,
         worker_rss_mb=[120.5, 210.0],
         export={"growth_mb": 12.8, "deals": 397_653, "complete": False},
     )

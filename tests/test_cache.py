@@ -89,6 +89,7 @@ def record_cache_calls(monkeypatch) -> list[str]:
                 return original(*args, **kwargs)
             finally:
                 depth[0] -= 1
+
         return call
 
     names = ("get", "get_many", "set", "add", "incr", "incr_expiring", "count_and_read")
@@ -136,7 +137,8 @@ def test_publishing_a_deal_shows_it_everywhere_at_once(
     client, api, deal, desk_editor, django_capture_on_commit_callbacks
 ):
     draft = factories.make_deal(
-        title="Samsung orders HBM4 tooling", title_ko="삼성 HBM4 장비 주문",
+        title="Samsung orders HBM4 tooling",
+        title_ko="삼성 HBM4 장비 주문",
         publication=models.Publication.DRAFT,
     )
     before = get_all(client, api, deal)
@@ -168,7 +170,8 @@ def test_cached_api_answers_still_count_against_the_throttle(
     api, deal, monkeypatch, throttle_clock
 ):
     monkeypatch.setattr(
-        AnonScopedRateThrottle, "THROTTLE_RATES",
+        AnonScopedRateThrottle,
+        "THROTTLE_RATES",
         {**AnonScopedRateThrottle.THROTTLE_RATES, "anon": "3/minute"},
     )
     statuses = [api.get("/api/v1/deals/").status_code for _ in range(4)]
@@ -216,7 +219,8 @@ def test_a_cached_api_answer_costs_no_query_and_one_cache_round_trip(
 
 def test_an_api_miss_counts_once_against_the_throttle(api, deal, monkeypatch, throttle_clock):
     monkeypatch.setattr(
-        AnonScopedRateThrottle, "THROTTLE_RATES",
+        AnonScopedRateThrottle,
+        "THROTTLE_RATES",
         {**AnonScopedRateThrottle.THROTTLE_RATES, "anon": "2/minute"},
     )
     first, second, third = (api.get("/api/v1/deals/", {"q": "엔비디아"}) for _ in range(3))
@@ -410,11 +414,18 @@ def cache_down(monkeypatch):
 
 
 def test_readers_are_answered_without_the_cache_when_it_is_down(
-    client, api, deal, cache_down, monkeypatch, throttle_clock, caplog,
+    client,
+    api,
+    deal,
+    cache_down,
+    monkeypatch,
+    throttle_clock,
+    caplog,
     django_capture_on_commit_callbacks,
 ):
     monkeypatch.setattr(
-        AnonScopedRateThrottle, "THROTTLE_RATES",
+        AnonScopedRateThrottle,
+        "THROTTLE_RATES",
         {**AnonScopedRateThrottle.THROTTLE_RATES, "anon": "1/minute"},
     )
     for _ in range(2):  # nothing kept, nothing counted: every answer is built afresh
@@ -454,7 +465,8 @@ def test_counting_and_reading_together_match_doing_them_apart():
 
 def test_throttled_clients_wait_for_the_next_window(api, deal, monkeypatch, throttle_clock):
     monkeypatch.setattr(
-        AnonScopedRateThrottle, "THROTTLE_RATES",
+        AnonScopedRateThrottle,
+        "THROTTLE_RATES",
         {**AnonScopedRateThrottle.THROTTLE_RATES, "anon": "2/minute"},
     )
     assert [api.get("/api/v1/deals/").status_code for _ in range(3)] == [200, 200, 429]

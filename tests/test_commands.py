@@ -73,8 +73,13 @@ def test_create_editor_refuses_a_username_taken(monkeypatch):
 def test_create_editor_with_desk_makes_a_desk_editor(monkeypatch):
     monkeypatch.setenv("DT_TEST_EDITOR_PASSWORD", GOOD_PASSWORD)
     out = StringIO()
-    call_command("create_editor", username="데스크장", password_from_env="DT_TEST_EDITOR_PASSWORD",
-                 desk=True, stdout=out)
+    call_command(
+        "create_editor",
+        username="데스크장",
+        password_from_env="DT_TEST_EDITOR_PASSWORD",
+        desk=True,
+        stdout=out,
+    )
     user = get_user_model().objects.get(username="데스크장")
     assert list(user.groups.values_list("name", flat=True)) == ["Desk editors"]
     assert user.has_perm("deals.publish")

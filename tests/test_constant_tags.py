@@ -44,8 +44,12 @@ FORMS = (
     '{% static "css/site.css"|upper %}',
 )
 
-CONTEXT = {"word": "Meetings", "slug": "sk-aws-ulsan", "name": "deals:company_detail",
-           "path": "vendor/삼성 & co.js"}
+CONTEXT = {
+    "word": "Meetings",
+    "slug": "sk-aws-ulsan",
+    "name": "deals:company_detail",
+    "path": "vendor/삼성 & co.js",
+}
 
 
 @pytest.mark.parametrize("source", FORMS)
@@ -106,8 +110,9 @@ def test_a_kept_static_address_follows_the_static_settings(settings):
 
 
 def test_korean_and_english_alternate_on_one_node():
-    template = Template('{% load i18n constant_tags %}{% translate "Deals" %}|'
-                        "{% url 'deals:deal_list' %}")
+    template = Template(
+        "{% load i18n constant_tags %}{% translate \"Deals\" %}|{% url 'deals:deal_list' %}"
+    )
     for _ in range(3):
         with translation.override("ko"):
             assert template.render(Context()) == "거래|/ko/deals/"

@@ -25,14 +25,18 @@ def everything() -> dict[str, list]:
     User = apps.get_model("auth", "User")
     rows = {
         "auth.user": [
-            (*(getattr(u, f) for f in dataset.USER_FIELDS),
-             sorted(g.name for g in u.groups.all()))
+            (*(getattr(u, f) for f in dataset.USER_FIELDS), sorted(g.name for g in u.groups.all()))
             for u in User.objects.order_by("pk")
         ],
         "auth.group": [
-            (g.name, sorted(g.permissions.values_list(
-                "content_type__app_label", "content_type__model", "codename"
-            )))
+            (
+                g.name,
+                sorted(
+                    g.permissions.values_list(
+                        "content_type__app_label", "content_type__model", "codename"
+                    )
+                ),
+            )
             for g in Group.objects.order_by("name")
         ],
     }
@@ -65,8 +69,10 @@ def story_with_edits(django_user_model):
     editor.groups.add(Group.objects.get(name="Desk editors"))
     deal = Deal.objects.order_by("pk").first()
     deal._history_user = editor
-    services.deal_update(deal=deal, fields={"title": deal.title + " (corrected) <b>", "summary":
-                                            "삼성 ㅅㅅ 🚀 \u202e"})
+    services.deal_update(
+        deal=deal,
+        fields={"title": deal.title + " (corrected) <b>", "summary": "삼성 ㅅㅅ 🚀 \u202e"},
+    )
     company = Company.objects.published().order_by("pk").first()
     editorial.record_unpublish(record=company, by=editor, note="Withdrawn", note_ko="철회")
     company.refresh_from_db()
@@ -192,8 +198,9 @@ def test_not_gzip_is_refused(exported, tmp_path):
 
 
 def test_damaged_row_is_refused(exported, tmp_path):
-    refused(rewrite(exported, tmp_path, lambda lines: [*lines[:5], "{not json", *lines[5:]]),
-            "not JSON")
+    refused(
+        rewrite(exported, tmp_path, lambda lines: [*lines[:5], "{not json", *lines[5:]]), "not JSON"
+    )
 
 
 def test_non_empty_database_is_refused(small_dataset, tmp_path):

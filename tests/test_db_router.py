@@ -44,8 +44,9 @@ class Watch:
 
 
 def test_the_replica_alias_mirrors_the_test_database():
-    assert connections["replica1"].settings_dict["NAME"] == (
-        connections["default"].settings_dict["NAME"]
+    assert (
+        connections["replica1"].settings_dict["NAME"]
+        == (connections["default"].settings_dict["NAME"])
     )
 
 
@@ -65,8 +66,9 @@ def test_after_a_write_the_same_request_reads_from_the_primary(routed):
         assert Company.objects.get(pk=company.pk).slug == "solbit"
     assert len(watch.replica) == 0
     assert any("INSERT" in q["sql"] for q in watch.primary.captured_queries)
-    assert any('"slug"' in q["sql"] and "SELECT" in q["sql"]
-               for q in watch.primary.captured_queries)
+    assert any(
+        '"slug"' in q["sql"] and "SELECT" in q["sql"] for q in watch.primary.captured_queries
+    )
 
 
 def test_reads_inside_a_transaction_stay_on_the_primary(routed):

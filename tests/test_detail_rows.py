@@ -47,77 +47,134 @@ def no_page_cache(settings):
 def crowded():
     """A published deal with every part its page shows, drafts among each, and a neighbour
     whose parts must not leak into it."""
-    factories.ExchangeRateFactory(currency="KRW", date=dt.date(2025, 10, 1),
-                                  rate=Decimal("1400.500000"), publication=PUBLISHED)
+    factories.ExchangeRateFactory(
+        currency="KRW",
+        date=dt.date(2025, 10, 1),
+        rate=Decimal("1400.500000"),
+        publication=PUBLISHED,
+    )
     nvidia = factories.CompanyFactory(publication=PUBLISHED, name="Nvidia", name_ko="엔비디아")
     samsung = factories.CompanyFactory(publication=PUBLISHED, name="", name_ko="삼성전자")
-    hidden = factories.CompanyFactory(publication=DRAFT, name="Secret Buyer",
-                                      name_ko="비공개 구매자")
+    hidden = factories.CompanyFactory(
+        publication=DRAFT, name="Secret Buyer", name_ko="비공개 구매자"
+    )
     korea = factories.CompanyFactory(publication=PUBLISHED, name=AWKWARD, name_ko="대한민국 정부")
     project = factories.ProjectFactory(publication=PUBLISHED, name="", name_ko="울산 AI 데이터센터")
-    dated = factories.SourceFactory(publication=PUBLISHED, title="Older report", title_ko="",
-                                    publisher="B Daily", publisher_ko="비일보",
-                                    published_on=dt.date(2025, 10, 29))
-    same_day = factories.SourceFactory(publication=PUBLISHED, title=AWKWARD,
-                                       title_ko="같은 날 보도",
-                                       publisher="A Daily", publisher_ko="",
-                                       published_on=dt.date(2025, 10, 29),
-                                       published_on_precision=DatePrecision.MONTH)
-    undated = factories.SourceFactory(publication=PUBLISHED, url="", title="Undated note",
-                                      title_ko="날짜 없는 자료", published_on=None, language="en")
-    unpublished = factories.SourceFactory(publication=DRAFT, title="Embargoed scoop",
-                                          title_ko="엠바고 기사")
+    dated = factories.SourceFactory(
+        publication=PUBLISHED,
+        title="Older report",
+        title_ko="",
+        publisher="B Daily",
+        publisher_ko="비일보",
+        published_on=dt.date(2025, 10, 29),
+    )
+    same_day = factories.SourceFactory(
+        publication=PUBLISHED,
+        title=AWKWARD,
+        title_ko="같은 날 보도",
+        publisher="A Daily",
+        publisher_ko="",
+        published_on=dt.date(2025, 10, 29),
+        published_on_precision=DatePrecision.MONTH,
+    )
+    undated = factories.SourceFactory(
+        publication=PUBLISHED,
+        url="",
+        title="Undated note",
+        title_ko="날짜 없는 자료",
+        published_on=None,
+        language="en",
+    )
+    unpublished = factories.SourceFactory(
+        publication=DRAFT, title="Embargoed scoop", title_ko="엠바고 기사"
+    )
     seoul = factories.MeetingFactory(
-        publication=PUBLISHED, title="", title_ko="경주 만찬", timezone="Asia/Seoul",
+        publication=PUBLISHED,
+        title="",
+        title_ko="경주 만찬",
+        timezone="Asia/Seoul",
         # 23:30 UTC is the next morning in Seoul: the page shows the local day
         starts_at=dt.datetime(2025, 10, 29, 23, 30, 15, 123456, tzinfo=UTC),
     )
     valley = factories.MeetingFactory(
-        publication=PUBLISHED, title="Santa Clara call", title_ko="산타클라라 통화",
-        timezone="America/Los_Angeles", starts_at=dt.datetime(2025, 9, 2, 3, 0, tzinfo=UTC),
+        publication=PUBLISHED,
+        title="Santa Clara call",
+        title_ko="산타클라라 통화",
+        timezone="America/Los_Angeles",
+        starts_at=dt.datetime(2025, 9, 2, 3, 0, tzinfo=UTC),
     )
-    secret = factories.MeetingFactory(publication=DRAFT, title="Secret dinner",
-                                      title_ko="비밀 만찬")
+    secret = factories.MeetingFactory(
+        publication=DRAFT, title="Secret dinner", title_ko="비밀 만찬"
+    )
 
     deal = factories.make_deal(
-        supplier=nvidia, buyer=samsung, title="", title_ko="엔비디아 GPU 26만 장 공급",
-        summary=AWKWARD + "\n\n둘째 문단", summary_ko="", project=project,
-        amount=Decimal("3500000000000"), currency="KRW", disclosure=Disclosure.DISCLOSED,
-        amount_note="reported, not confirmed", amount_note_ko="보도 기준",
+        supplier=nvidia,
+        buyer=samsung,
+        title="",
+        title_ko="엔비디아 GPU 26만 장 공급",
+        summary=AWKWARD + "\n\n둘째 문단",
+        summary_ko="",
+        project=project,
+        amount=Decimal("3500000000000"),
+        currency="KRW",
+        disclosure=Disclosure.DISCLOSED,
+        amount_note="reported, not confirmed",
+        amount_note_ko="보도 기준",
         events=((dt.date(2025, 10, 31), DealStatus.SIGNED),),
     )
-    services.deal_update(deal=deal, fields={}, parts=services.DealParts(
-        parties=[
-            services.PartySpec(company=nvidia, role=PartyRole.SUPPLIER, note=AWKWARD),
-            services.PartySpec(company=samsung, role=PartyRole.BUYER, note_ko="주요 구매자"),
-            services.PartySpec(company=hidden, role=PartyRole.BUYER, note="must not show"),
-            services.PartySpec(company=korea, role=PartyRole.GOVERNMENT),
-        ],
-        events=[
-            services.EventSpec(date=dt.date(2025, 10, 31), status=DealStatus.SIGNED,
-                               source=dated, note_ko="서명"),
-            services.EventSpec(date=dt.date(2025, 9, 1), status=DealStatus.RUMORED,
-                               date_precision=DatePrecision.MONTH, source=unpublished,
-                               note=AWKWARD),
-            services.EventSpec(date=dt.date(2025, 10, 29), status=DealStatus.ANNOUNCED,
-                               source=same_day),
-        ],
-        meetings=[
-            services.MeetingLinkSpec(meeting=seoul, role=MeetingRole.ANNOUNCED),
-            services.MeetingLinkSpec(meeting=secret, role=MeetingRole.SIGNED),
-            services.MeetingLinkSpec(meeting=valley),
-        ],
-        sources=[dated, same_day, undated, unpublished],
-    ))
+    services.deal_update(
+        deal=deal,
+        fields={},
+        parts=services.DealParts(
+            parties=[
+                services.PartySpec(company=nvidia, role=PartyRole.SUPPLIER, note=AWKWARD),
+                services.PartySpec(company=samsung, role=PartyRole.BUYER, note_ko="주요 구매자"),
+                services.PartySpec(company=hidden, role=PartyRole.BUYER, note="must not show"),
+                services.PartySpec(company=korea, role=PartyRole.GOVERNMENT),
+            ],
+            events=[
+                services.EventSpec(
+                    date=dt.date(2025, 10, 31),
+                    status=DealStatus.SIGNED,
+                    source=dated,
+                    note_ko="서명",
+                ),
+                services.EventSpec(
+                    date=dt.date(2025, 9, 1),
+                    status=DealStatus.RUMORED,
+                    date_precision=DatePrecision.MONTH,
+                    source=unpublished,
+                    note=AWKWARD,
+                ),
+                services.EventSpec(
+                    date=dt.date(2025, 10, 29), status=DealStatus.ANNOUNCED, source=same_day
+                ),
+            ],
+            meetings=[
+                services.MeetingLinkSpec(meeting=seoul, role=MeetingRole.ANNOUNCED),
+                services.MeetingLinkSpec(meeting=secret, role=MeetingRole.SIGNED),
+                services.MeetingLinkSpec(meeting=valley),
+            ],
+            sources=[dated, same_day, undated, unpublished],
+        ),
+    )
     # A step whose source was never recorded (as imported data can have), on the same day as
     # another: steps of a day keep the order they were entered in.
-    DealEvent.objects.create(deal=deal, date=dt.date(2025, 10, 29),
-                             status=DealStatus.ANNOUNCED, source=None, note="no source")
-    neighbour = factories.make_deal(supplier=samsung, buyer=nvidia, title="Neighbour",
-                                    title_ko="이웃 거래")
-    services.deal_update(deal=neighbour, fields={}, parts=services.DealParts(
-        meetings=[services.MeetingLinkSpec(meeting=seoul)]
-    ))
+    DealEvent.objects.create(
+        deal=deal,
+        date=dt.date(2025, 10, 29),
+        status=DealStatus.ANNOUNCED,
+        source=None,
+        note="no source",
+    )
+    neighbour = factories.make_deal(
+        supplier=samsung, buyer=nvidia, title="Neighbour", title_ko="이웃 거래"
+    )
+    services.deal_update(
+        deal=neighbour,
+        fields={},
+        parts=services.DealParts(meetings=[services.MeetingLinkSpec(meeting=seoul)]),
+    )
     return Deal.objects.get(pk=deal.pk)
 
 
@@ -131,8 +188,12 @@ def snapshot(instance, depth: int = 2):
     if depth:
         for name, other in sorted(instance._state.fields_cache.items()):
             related[name] = snapshot(other, depth - 1) if name != "deal" else other.pk
-    return (type(instance).__name__, {n: getattr(instance, n) for n in sorted(loaded)},
-            sorted(instance.get_deferred_fields()), related)
+    return (
+        type(instance).__name__,
+        {n: getattr(instance, n) for n in sorted(loaded)},
+        sorted(instance.get_deferred_fields()),
+        related,
+    )
 
 
 DEAL_LISTS = ("public_parties", "timeline", "public_meeting_links", "public_sources")
@@ -153,12 +214,16 @@ def test_both_ways_give_the_same_records(crowded, both_ways):
     # ...and the records are the right ones, not merely the same ones.
     records = page_records(fast)
     assert [p.company.name_ko for p in fast.public_parties] == [
-        "삼성전자", "대한민국 정부", "엔비디아",  # by role: buyer, government, supplier
+        "삼성전자",
+        "대한민국 정부",
+        "엔비디아",  # by role: buyer, government, supplier
     ]
     assert [p.note for p in fast.public_parties][-1] == AWKWARD
     assert [(e.date, e.note) for e in fast.timeline] == [
-        (dt.date(2025, 9, 1), AWKWARD), (dt.date(2025, 10, 29), ""),
-        (dt.date(2025, 10, 29), "no source"), (dt.date(2025, 10, 31), ""),
+        (dt.date(2025, 9, 1), AWKWARD),
+        (dt.date(2025, 10, 29), ""),
+        (dt.date(2025, 10, 29), "no source"),
+        (dt.date(2025, 10, 31), ""),
     ]
     assert fast.timeline[2].source is None
     assert fast.timeline[0].source.publication == DRAFT  # the template hides it
@@ -180,8 +245,9 @@ def test_both_ways_give_the_same_records(crowded, both_ways):
 
 
 def test_a_deal_with_nothing_around_it(both_ways):
-    bare = factories.DealFactory(publication=PUBLISHED, title="", title_ko="빈 거래",
-                                 summary="", project=None)
+    bare = factories.DealFactory(
+        publication=PUBLISHED, title="", title_ko="빈 거래", summary="", project=None
+    )
     fast, orm = both_ways(published_deal_for_page, bare.slug)
     assert page_records(fast) == page_records(orm)
     assert fast.project is None and fast.usd_rate is None
@@ -201,8 +267,8 @@ def test_a_draft_deal_is_not_read(crowded, both_ways):
 
 @pytest.mark.parametrize("language", ["en", "ko"])
 def test_the_page_is_the_same_either_way(client, crowded, both_ways, language):
-    address = f"/{language}/deals/{crowded.slug}/" if language == "ko" else (
-        crowded.get_absolute_url()
+    address = (
+        f"/{language}/deals/{crowded.slug}/" if language == "ko" else (crowded.get_absolute_url())
     )
     with translation.override(language):
         fast, orm = both_ways(client.get, address)
@@ -211,13 +277,27 @@ def test_the_page_is_the_same_either_way(client, crowded, both_ways, language):
     html = fast.content.decode()
     # (English falls back to the Korean name where there is no English one.)
     shown = ["엔비디아 GPU 26만 장 공급", "울산 AI 데이터센터", "주요 구매자", "경주 만찬"]
-    shown += ["대한민국 정부", "날짜 없는 자료"] if language == "ko" else [
-        "&lt;b&gt;따옴표", "Undated note", "Santa Clara call",
-    ]
+    shown += (
+        ["대한민국 정부", "날짜 없는 자료"]
+        if language == "ko"
+        else [
+            "&lt;b&gt;따옴표",
+            "Undated note",
+            "Santa Clara call",
+        ]
+    )
     for text in shown:
         assert text in html
-    for hidden in ("Secret Buyer", "비공개 구매자", "must not show", "Embargoed", "엠바고",
-                   "Secret dinner", "비밀 만찬", "<b>따옴표"):
+    for hidden in (
+        "Secret Buyer",
+        "비공개 구매자",
+        "must not show",
+        "Embargoed",
+        "엠바고",
+        "Secret dinner",
+        "비밀 만찬",
+        "<b>따옴표",
+    ):
         assert hidden not in html
     # The Seoul dinner at 23:30 UTC on the 29th is on the 30th in Seoul.
     assert ("2025년 10월 30일" if language == "ko" else "Oct 30, 2025") in html
@@ -258,24 +338,37 @@ def group():
     among each."""
     parent = factories.CompanyFactory(publication=PUBLISHED, name="", name_ko="삼성그룹")
     company = factories.CompanyFactory(
-        publication=PUBLISHED, name="Samsung Electronics", name_ko="삼성전자", parent=parent,
-        description=AWKWARD, description_ko="", website="https://www.samsung.com/",
+        publication=PUBLISHED,
+        name="Samsung Electronics",
+        name_ko="삼성전자",
+        parent=parent,
+        description=AWKWARD,
+        description_ko="",
+        website="https://www.samsung.com/",
     )
-    for name, name_ko, publication in (("Zeta Foundry", "", PUBLISHED),
-                                       ("", "삼성 AI 연구소", PUBLISHED),
-                                       ("Secret Lab", "비밀 연구소", DRAFT)):
-        factories.CompanyFactory(publication=publication, name=name, name_ko=name_ko,
-                                 parent=company)
-    ulsan = factories.ProjectFactory(publication=PUBLISHED, name="", name_ko="울산 AI 데이터센터",
-                                     capacity_mw=Decimal("103.50"))
-    stargate = factories.ProjectFactory(publication=PUBLISHED, name="Stargate",
-                                        name_ko="스타게이트")
-    hidden = factories.ProjectFactory(publication=DRAFT, name="Hidden campus",
-                                      name_ko="숨은 캠퍼스")
-    for project, role in ((ulsan, ProjectRole.LEAD), (stargate, ProjectRole.LEAD),
-                          (hidden, ProjectRole.LEAD)):
-        factories.ProjectPartyFactory(project=project, company=company, role=role,
-                                      note_ko="주관사")
+    for name, name_ko, publication in (
+        ("Zeta Foundry", "", PUBLISHED),
+        ("", "삼성 AI 연구소", PUBLISHED),
+        ("Secret Lab", "비밀 연구소", DRAFT),
+    ):
+        factories.CompanyFactory(
+            publication=publication, name=name, name_ko=name_ko, parent=company
+        )
+    ulsan = factories.ProjectFactory(
+        publication=PUBLISHED, name="", name_ko="울산 AI 데이터센터", capacity_mw=Decimal("103.50")
+    )
+    stargate = factories.ProjectFactory(
+        publication=PUBLISHED, name="Stargate", name_ko="스타게이트"
+    )
+    hidden = factories.ProjectFactory(
+        publication=DRAFT, name="Hidden campus", name_ko="숨은 캠퍼스"
+    )
+    for project, role in (
+        (ulsan, ProjectRole.LEAD),
+        (stargate, ProjectRole.LEAD),
+        (hidden, ProjectRole.LEAD),
+    ):
+        factories.ProjectPartyFactory(project=project, company=company, role=role, note_ko="주관사")
     company.sources.add(
         factories.SourceFactory(publication=PUBLISHED, title="Group report", title_ko=""),
         factories.SourceFactory(publication=PUBLISHED, published_on=None, url=""),
@@ -291,7 +384,8 @@ def test_a_company_is_the_same_records_either_way(group, both_ways):
     assert [str(c) for c in fast.public_subsidiaries] == ["삼성 AI 연구소", "Zeta Foundry"]
     assert fast.public_subsidiaries[0].parent is fast
     assert [p.project.name_ko for p in fast.public_project_parties] == [
-        "울산 AI 데이터센터", "스타게이트",  # by English name, the empty one first
+        "울산 AI 데이터센터",
+        "스타게이트",  # by English name, the empty one first
     ]
     assert fast.public_project_parties[0].project.capacity_mw == Decimal("103.50")
     assert fast.public_project_parties[0].company is fast
@@ -300,8 +394,12 @@ def test_a_company_is_the_same_records_either_way(group, both_ways):
 
 
 def test_a_company_alone_is_the_same_either_way(both_ways):
-    alone = factories.CompanyFactory(publication=PUBLISHED, name="", name_ko="독립 회사",
-                                     parent=factories.CompanyFactory(publication=DRAFT))
+    alone = factories.CompanyFactory(
+        publication=PUBLISHED,
+        name="",
+        name_ko="독립 회사",
+        parent=factories.CompanyFactory(publication=DRAFT),
+    )
     fast, orm = both_ways(published_company_for_page, alone.slug)
     assert page_records(fast, COMPANY_LISTS) == page_records(orm, COMPANY_LISTS)
     assert fast.parent.publication == DRAFT  # read, and hidden by the template
@@ -328,8 +426,14 @@ def test_the_company_page_is_the_same_either_way(client, group, both_ways, langu
     html = fast.content.decode()
     for text in ("삼성그룹", "삼성 AI 연구소", "울산 AI 데이터센터", "삼성 HBM 공급"):
         assert text in html
-    for text in ("Secret Lab", "비밀 연구소", "Hidden campus", "숨은 캠퍼스", "Embargoed",
-                 "<b>따옴표"):
+    for text in (
+        "Secret Lab",
+        "비밀 연구소",
+        "Hidden campus",
+        "숨은 캠퍼스",
+        "Embargoed",
+        "<b>따옴표",
+    ):
         assert text not in html
 
 
@@ -352,22 +456,49 @@ def busy(group):
     other = factories.CompanyFactory(publication=PUBLISHED)
     made = []
     for n in range(7):
-        made.append(factories.make_deal(supplier=group, buyer=other, title=f"공급 {n}",
-                                        announced_on=dt.date(2025, 1, 1) + dt.timedelta(days=n)))
+        made.append(
+            factories.make_deal(
+                supplier=group,
+                buyer=other,
+                title=f"공급 {n}",
+                announced_on=dt.date(2025, 1, 1) + dt.timedelta(days=n),
+            )
+        )
     for n in range(3):
-        made.append(factories.make_deal(supplier=other, buyer=group, title=f"Bought {n}",
-                                        announced_on=None if n == 0 else dt.date(2024, 5, n)))
+        made.append(
+            factories.make_deal(
+                supplier=other,
+                buyer=group,
+                title=f"Bought {n}",
+                announced_on=None if n == 0 else dt.date(2024, 5, n),
+            )
+        )
     invested = factories.make_deal(supplier=other, title="투자", announced_on=dt.date(2025, 3, 1))
     both = factories.make_deal(supplier=group, title="Both", announced_on=dt.date(2025, 3, 2))
     for deal, role in ((invested, PartyRole.INVESTOR), (both, PartyRole.GOVERNMENT)):
-        services.deal_update(deal=deal, fields={}, parts=services.DealParts(parties=[
-            *(services.PartySpec(company=p.company, role=p.role) for p in deal.parties.all()),
-            services.PartySpec(company=group, role=role),
-        ]))
+        services.deal_update(
+            deal=deal,
+            fields={},
+            parts=services.DealParts(
+                parties=[
+                    *(
+                        services.PartySpec(company=p.company, role=p.role)
+                        for p in deal.parties.all()
+                    ),
+                    services.PartySpec(company=group, role=role),
+                ]
+            ),
+        )
     factories.make_deal(supplier=group, title="Draft", publication=DRAFT)
     for n, (name, name_ko) in enumerate([("Zed", ""), ("", "이재용"), ("Ann", "앤"), ("Ann", "")]):
-        factories.PersonFactory(publication=PUBLISHED, company=group, name=name, name_ko=name_ko,
-                                title=AWKWARD if n == 0 else "", title_ko="회장" if n == 1 else "")
+        factories.PersonFactory(
+            publication=PUBLISHED,
+            company=group,
+            name=name,
+            name_ko=name_ko,
+            title=AWKWARD if n == 0 else "",
+            title_ko="회장" if n == 1 else "",
+        )
     factories.PersonFactory(publication=DRAFT, company=group, name="Secret person")
     return group
 
@@ -375,8 +506,10 @@ def busy(group):
 LISTS = [
     ((PartyRole.SUPPLIER,), ()),
     ((PartyRole.BUYER,), ()),
-    ((PartyRole.PARTNER, PartyRole.INVESTOR, PartyRole.GOVERNMENT),
-     (PartyRole.SUPPLIER, PartyRole.BUYER)),
+    (
+        (PartyRole.PARTNER, PartyRole.INVESTOR, PartyRole.GOVERNMENT),
+        (PartyRole.SUPPLIER, PartyRole.BUYER),
+    ),
 ]
 
 

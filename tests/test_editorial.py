@@ -61,20 +61,23 @@ def publication_errors(error: ValidationError) -> list[str]:
 
 @pytest.fixture
 def source(db):
-    return factories.SourceFactory(publication=PUBLISHED, title="Nvidia supply report",
-                                   title_ko="엔비디아 공급 보도")
+    return factories.SourceFactory(
+        publication=PUBLISHED, title="Nvidia supply report", title_ko="엔비디아 공급 보도"
+    )
 
 
 @pytest.fixture
 def nvidia(db):
-    return factories.CompanyFactory(slug="nvidia", name="NVIDIA", name_ko="엔비디아",
-                                    publication=PUBLISHED)
+    return factories.CompanyFactory(
+        slug="nvidia", name="NVIDIA", name_ko="엔비디아", publication=PUBLISHED
+    )
 
 
 @pytest.fixture
 def samsung(db):
-    return factories.CompanyFactory(slug="samsung", name="Samsung Electronics",
-                                    name_ko="삼성전자", publication=PUBLISHED)
+    return factories.CompanyFactory(
+        slug="samsung", name="Samsung Electronics", name_ko="삼성전자", publication=PUBLISHED
+    )
 
 
 def supply_deal(nvidia, samsung, source, **fields):
@@ -103,7 +106,8 @@ def test_admin_change_form_records_the_editor_and_the_reason(editor_client, edit
 def test_api_write_with_a_token_records_the_token_owner(editor):
     company = factories.CompanyFactory(name="Samsung", name_ko="삼성")
     response = token_client(editor).patch(
-        f"/api/v1/companies/{company.slug}/", {"name_ko": "삼성전자 ㈜", "version": 1},
+        f"/api/v1/companies/{company.slug}/",
+        {"name_ko": "삼성전자 ㈜", "version": 1},
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -131,22 +135,28 @@ def test_services_record_who_and_why(nvidia, samsung, source, desk_editor):
     [
         (lambda r, by: editorial.record_submit(record=r, by=by), "Submitted for review"),
         (lambda r, by: editorial.record_publish(record=r, by=by), "Published"),
-        (lambda r, by: editorial.record_unpublish(record=r, by=by, note_ko="사실 확인 중"),
-         "Withdrawn with a public note"),
+        (
+            lambda r, by: editorial.record_unpublish(record=r, by=by, note_ko="사실 확인 중"),
+            "Withdrawn with a public note",
+        ),
         (lambda r, by: editorial.record_unpublish(record=r, by=by), "Withdrawn silently"),
-        (lambda r, by: editorial.record_send_back(record=r, by=by, note="출처 보강"),
-         "Sent back to draft: 출처 보강"),
+        (
+            lambda r, by: editorial.record_send_back(record=r, by=by, note="출처 보강"),
+            "Sent back to draft: 출처 보강",
+        ),
     ],
     ids=["submit", "publish", "unpublish-noted", "unpublish-silent", "send-back"],
 )
 def test_every_workflow_step_is_a_version_with_its_maker_and_reason(step, reason, desk_editor):
-    start = {"Submitted for review": DRAFT, "Published": IN_REVIEW,
-             "Sent back to draft: 출처 보강": IN_REVIEW}.get(reason, PUBLISHED)
+    start = {
+        "Submitted for review": DRAFT,
+        "Published": IN_REVIEW,
+        "Sent back to draft: 출처 보강": IN_REVIEW,
+    }.get(reason, PUBLISHED)
     company = factories.CompanyFactory(publication=start)
     step(company, desk_editor)
     row = latest(company)
-    assert (row.history_user, row.history_change_reason, row.version) == (
-        desk_editor, reason, 2)
+    assert (row.history_user, row.history_change_reason, row.version) == (desk_editor, reason, 2)
 
 
 @pytest.mark.django_db
@@ -178,8 +188,13 @@ def test_load_story_writes_one_snapshot_per_record_and_none_on_a_second_run():
 @pytest.mark.django_db
 def test_create_editor_makes_a_desk_editor_whose_publishing_is_recorded(monkeypatch):
     monkeypatch.setenv("EDITOR_PASSWORD", "a long Korean pass 비밀번호 2025")
-    call_command("create_editor", username="김기자", desk=True,
-                 password_from_env="EDITOR_PASSWORD", stdout=io.StringIO())
+    call_command(
+        "create_editor",
+        username="김기자",
+        desk=True,
+        password_from_env="EDITOR_PASSWORD",
+        stdout=io.StringIO(),
+    )
     desk = Group.objects.get(name="Desk editors").user_set.get(username="김기자")
     company = factories.CompanyFactory(publication=IN_REVIEW)
     editorial.record_publish(record=company, by=desk)
@@ -198,8 +213,19 @@ def _parts(deal):
     )
 
 
-FIELDS = ("title", "title_ko", "quantity", "quantity_qualifier", "disclosure", "amount",
-          "currency", "amount_qualifier", "status", "announced_on", "summary_ko")
+FIELDS = (
+    "title",
+    "title_ko",
+    "quantity",
+    "quantity_qualifier",
+    "disclosure",
+    "amount",
+    "currency",
+    "amount_qualifier",
+    "status",
+    "announced_on",
+    "summary_ko",
+)
 
 
 @pytest.mark.django_db
@@ -213,16 +239,27 @@ def test_revert_restores_fields_parties_events_and_sources(nvidia, samsung, sour
     other = factories.SourceFactory(publication=PUBLISHED)
     deal.refresh_from_db()
     services.deal_update(
-        deal=deal, by=desk_editor,
-        fields={"title_ko": "잘못된 제목", "disclosure": models.Disclosure.DISCLOSED,
-                "amount": Decimal("7000000000000"), "currency": "KRW", "quantity": None,
-                "quantity_unit": "", "summary_ko": ""},
+        deal=deal,
+        by=desk_editor,
+        fields={
+            "title_ko": "잘못된 제목",
+            "disclosure": models.Disclosure.DISCLOSED,
+            "amount": Decimal("7000000000000"),
+            "currency": "KRW",
+            "quantity": None,
+            "quantity_unit": "",
+            "summary_ko": "",
+        },
         parts=services.DealParts(
-            parties=[services.PartySpec(company=hynix, role=models.PartyRole.SUPPLIER,
-                                        note_ko="오류"),
-                     services.PartySpec(company=samsung, role=models.PartyRole.BUYER)],
-            events=[services.EventSpec(date=dt.date(2025, 11, 3),
-                                       status=models.DealStatus.SIGNED, source=other)],
+            parties=[
+                services.PartySpec(company=hynix, role=models.PartyRole.SUPPLIER, note_ko="오류"),
+                services.PartySpec(company=samsung, role=models.PartyRole.BUYER),
+            ],
+            events=[
+                services.EventSpec(
+                    date=dt.date(2025, 11, 3), status=models.DealStatus.SIGNED, source=other
+                )
+            ],
             sources=[other],
         ),
     )
@@ -254,23 +291,31 @@ def test_revert_to_any_row_of_a_version_brings_that_versions_relations(
     second = factories.SourceFactory(publication=PUBLISHED)
     deal.refresh_from_db()
     services.deal_update(
-        deal=deal, fields={"title_ko": "두 번째 판"},
+        deal=deal,
+        fields={"title_ko": "두 번째 판"},
         parts=services.DealParts(
-            parties=[services.PartySpec(company=hynix, role=models.PartyRole.SUPPLIER),
-                     services.PartySpec(company=samsung, role=models.PartyRole.BUYER)],
+            parties=[
+                services.PartySpec(company=hynix, role=models.PartyRole.SUPPLIER),
+                services.PartySpec(company=samsung, role=models.PartyRole.BUYER),
+            ],
             sources=[second],
         ),
     )
     wanted = _parts(deal)
     version = deal.version
-    first_row = deal.history.filter(version=version).order_by("history_date",
-                                                              "history_id").first()
+    first_row = deal.history.filter(version=version).order_by("history_date", "history_id").first()
     deal.refresh_from_db()
-    services.deal_update(deal=deal, fields={"title_ko": "세 번째 판"}, parts=services.DealParts(
-        parties=[services.PartySpec(company=nvidia, role=models.PartyRole.SUPPLIER),
-                 services.PartySpec(company=samsung, role=models.PartyRole.BUYER)],
-        sources=[source],
-    ))
+    services.deal_update(
+        deal=deal,
+        fields={"title_ko": "세 번째 판"},
+        parts=services.DealParts(
+            parties=[
+                services.PartySpec(company=nvidia, role=models.PartyRole.SUPPLIER),
+                services.PartySpec(company=samsung, role=models.PartyRole.BUYER),
+            ],
+            sources=[source],
+        ),
+    )
     deal.refresh_from_db()
     editorial.record_revert(record=deal, history_id=first_row.history_id, by=desk_editor)
     deal.refresh_from_db()
@@ -310,14 +355,14 @@ def test_restore_brings_back_a_deleted_deal_with_its_relations(
     deletion = models.Deal.history.get(id=pk, history_type="-")
     with pytest.raises(PermissionDenied):
         editorial.record_restore(model=models.Deal, history_id=deletion.history_id, by=editor)
-    restored = editorial.record_restore(model=models.Deal, history_id=deletion.history_id,
-                                        by=desk_editor)
+    restored = editorial.record_restore(
+        model=models.Deal, history_id=deletion.history_id, by=desk_editor
+    )
     assert (restored.pk, restored.title_ko, restored.version) == (pk, "삭제될 거래", version + 1)
     assert _parts(restored) == parts
     assert latest(restored).history_change_reason == "Restored after deletion"
     with pytest.raises(ValidationError, match="exists already"):
-        editorial.record_restore(model=models.Deal, history_id=deletion.history_id,
-                                 by=desk_editor)
+        editorial.record_restore(model=models.Deal, history_id=deletion.history_id, by=desk_editor)
 
 
 @pytest.mark.django_db
@@ -326,13 +371,14 @@ def test_restore_refuses_when_the_slug_is_taken_and_through_the_admin(desk_clien
     company.delete()
     factories.CompanyFactory(slug="samsung", name_ko="새 삼성")
     deletion = models.Company.history.get(history_type="-")
-    response = desk_client.post(reverse("admin:deals_company_deleted"),
-                                {"history_id": deletion.history_id}, follow=True)
-    assert "Another record now uses the slug “samsung”; rename it first." in messages_of(
-        response)
+    response = desk_client.post(
+        reverse("admin:deals_company_deleted"), {"history_id": deletion.history_id}, follow=True
+    )
+    assert "Another record now uses the slug “samsung”; rename it first." in messages_of(response)
     assert models.Company.objects.get().name_ko == "새 삼성"
-    ugly = desk_client.post(reverse("admin:deals_company_deleted"), {"history_id": "١٢"},
-                            follow=True)
+    ugly = desk_client.post(
+        reverse("admin:deals_company_deleted"), {"history_id": "١٢"}, follow=True
+    )
     assert ugly.status_code == 200
 
 
@@ -350,8 +396,7 @@ def test_editors_submit_but_do_not_publish_send_back_unpublish_revert_or_merge(
         lambda: editorial.record_publish(record=deal, by=editor),
         lambda: editorial.record_send_back(record=deal, by=editor),
         lambda: editorial.record_unpublish(record=deal, by=editor),
-        lambda: editorial.record_revert(record=deal, history_id=latest(deal).history_id,
-                                        by=editor),
+        lambda: editorial.record_revert(record=deal, history_id=latest(deal).history_id, by=editor),
         lambda: editorial.company_merge(survivor=nvidia, duplicate=samsung, by=editor),
     ):
         with pytest.raises(PermissionDenied, match=DESK_ONLY):
@@ -361,8 +406,9 @@ def test_editors_submit_but_do_not_publish_send_back_unpublish_revert_or_merge(
 
 
 @pytest.mark.django_db
-def test_desk_editors_publish_send_back_unpublish_and_republish(desk_editor, nvidia, samsung,
-                                                                 source):
+def test_desk_editors_publish_send_back_unpublish_and_republish(
+    desk_editor, nvidia, samsung, source
+):
     deal = supply_deal(nvidia, samsung, source, publication=DRAFT)
     editorial.record_submit(record=deal, by=desk_editor)
     editorial.record_send_back(record=deal, by=desk_editor, note="출처를 더 달아 주세요")
@@ -370,10 +416,13 @@ def test_desk_editors_publish_send_back_unpublish_and_republish(desk_editor, nvi
     editorial.record_submit(record=deal, by=desk_editor)
     editorial.record_publish(record=deal, by=desk_editor)
     assert deal.publication == PUBLISHED and deal.published_at is not None
-    editorial.record_unpublish(record=deal, by=desk_editor, note="Unconfirmed",
-                               note_ko="확인되지 않음")
-    assert (deal.publication, deal.withdrawal_note_ko) == (models.Publication.UNPUBLISHED,
-                                                           "확인되지 않음")
+    editorial.record_unpublish(
+        record=deal, by=desk_editor, note="Unconfirmed", note_ko="확인되지 않음"
+    )
+    assert (deal.publication, deal.withdrawal_note_ko) == (
+        models.Publication.UNPUBLISHED,
+        "확인되지 않음",
+    )
     editorial.record_submit(record=deal, by=desk_editor)
     editorial.record_publish(record=deal, by=desk_editor)
     assert (deal.publication, deal.withdrawal_note_ko) == (PUBLISHED, "")
@@ -392,28 +441,29 @@ def test_users_in_no_group_can_do_nothing(nobody, client, nvidia, samsung, sourc
     client.force_login(nobody)
     assert client.get(change_url(deal)).status_code == 403
     assert client.post(change_url(deal), {"_publish": "1"}).status_code == 403
-    response = client.post(reverse("admin:deals_deal_changelist"),
-                           {"action": "submit_selected", "_selected_action": [deal.pk]})
+    response = client.post(
+        reverse("admin:deals_deal_changelist"),
+        {"action": "submit_selected", "_selected_action": [deal.pk]},
+    )
     assert response.status_code == 403
     deal.refresh_from_db()
     assert deal.publication == DRAFT
 
 
 @pytest.mark.django_db
-def test_the_admin_buttons_follow_the_roles(client, editor, desk_editor, nvidia, samsung,
-                                            source):
+def test_the_admin_buttons_follow_the_roles(client, editor, desk_editor, nvidia, samsung, source):
     deal = supply_deal(nvidia, samsung, source, publication=DRAFT)
     client.force_login(editor)
     page = client.get(change_url(deal)).content.decode()
     assert 'name="_submit_review"' in page and 'name="_publish"' not in page
-    response = client.post(change_url(deal), admin_form(client, deal, _submit_review="1"),
-                           follow=True)
+    response = client.post(
+        change_url(deal), admin_form(client, deal, _submit_review="1"), follow=True
+    )
     deal.refresh_from_db()
     assert deal.publication == IN_REVIEW, messages_of(response)
     assert "Submitted for review." in messages_of(response)
     # The button is not shown; posting it anyway is refused with the reason.
-    response = client.post(change_url(deal), admin_form(client, deal, _publish="1"),
-                           follow=True)
+    response = client.post(change_url(deal), admin_form(client, deal, _publish="1"), follow=True)
     assert DESK_ONLY in messages_of(response)
     deal.refresh_from_db()
     assert deal.publication == IN_REVIEW
@@ -421,8 +471,7 @@ def test_the_admin_buttons_follow_the_roles(client, editor, desk_editor, nvidia,
     client.force_login(desk_editor)
     page = client.get(change_url(deal)).content.decode()
     assert 'name="_publish"' in page and 'name="_send_back"' in page
-    response = client.post(change_url(deal), admin_form(client, deal, _publish="1"),
-                           follow=True)
+    response = client.post(change_url(deal), admin_form(client, deal, _publish="1"), follow=True)
     assert "Published." in messages_of(response)
     deal.refresh_from_db()
     assert deal.publication == PUBLISHED
@@ -433,8 +482,10 @@ def test_the_admin_buttons_follow_the_roles(client, editor, desk_editor, nvidia,
         follow=True,
     )
     deal.refresh_from_db()
-    assert (deal.publication, deal.withdrawal_note_ko) == (models.Publication.UNPUBLISHED,
-                                                           "공급 계약 확인 불가")
+    assert (deal.publication, deal.withdrawal_note_ko) == (
+        models.Publication.UNPUBLISHED,
+        "공급 계약 확인 불가",
+    )
 
 
 @pytest.mark.django_db
@@ -448,8 +499,7 @@ def test_publish_and_unpublish_actions_are_for_desk_editors(client, editor, desk
     client.force_login(desk_editor)
     response = client.post(changelist, {"action": "publish_selected", **selected}, follow=True)
     assert "2 published." in messages_of(response)
-    response = client.post(changelist, {"action": "unpublish_selected", **selected},
-                           follow=True)
+    response = client.post(changelist, {"action": "unpublish_selected", **selected}, follow=True)
     assert "2 unpublished." in messages_of(response)
 
 
@@ -470,8 +520,9 @@ def test_publish_is_blocked_with_exact_messages(desk_editor, nvidia, samsung, so
     bare.refresh_from_db()
     assert (bare.publication, bare.version) == (IN_REVIEW, 1)
 
-    no_buyer = factories.make_deal(supplier=nvidia, buyer=samsung, publication=DRAFT,
-                                   kind=models.DealKind.PURCHASE_ORDER)
+    no_buyer = factories.make_deal(
+        supplier=nvidia, buyer=samsung, publication=DRAFT, kind=models.DealKind.PURCHASE_ORDER
+    )
     no_buyer.parties.filter(role=models.PartyRole.BUYER).delete()
     factories.DealEventFactory(deal=no_buyer, source=None, date=dt.date(2025, 11, 1))
     with pytest.raises(ValidationError) as error:
@@ -484,14 +535,25 @@ def test_publish_is_blocked_with_exact_messages(desk_editor, nvidia, samsung, so
 
 @pytest.mark.django_db
 def test_an_mou_needs_supplier_and_buyer_only_when_it_names_a_product(desk_editor, nvidia):
-    mou = factories.make_deal(supplier=nvidia, buyer=None, publication=DRAFT,
-                              kind=models.DealKind.MOU, product="", product_ko="")
+    mou = factories.make_deal(
+        supplier=nvidia,
+        buyer=None,
+        publication=DRAFT,
+        kind=models.DealKind.MOU,
+        product="",
+        product_ko="",
+    )
     mou.parties.filter(role=models.PartyRole.BUYER).delete()
     editorial.record_publish(record=mou, by=desk_editor)
     assert mou.publication == PUBLISHED
 
-    named = factories.make_deal(supplier=nvidia, publication=DRAFT, kind=models.DealKind.MOU,
-                                product_ko="블랙웰 GPU", product="")
+    named = factories.make_deal(
+        supplier=nvidia,
+        publication=DRAFT,
+        kind=models.DealKind.MOU,
+        product_ko="블랙웰 GPU",
+        product="",
+    )
     named.parties.filter(role=models.PartyRole.BUYER).delete()
     with pytest.raises(ValidationError) as error:
         editorial.record_publish(record=named, by=desk_editor)
@@ -502,12 +564,15 @@ def test_an_mou_needs_supplier_and_buyer_only_when_it_names_a_product(desk_edito
 
 @pytest.mark.django_db
 def test_the_publish_button_reports_every_problem_and_publishes_nothing(client, desk_editor):
-    deal = factories.DealFactory(title_ko="불완전한 거래", publication=IN_REVIEW,
-                                 kind=models.DealKind.LETTER_OF_INTENT, product="",
-                                 product_ko="HBM4 ㅤ")  # a Hangul filler, not a space
+    deal = factories.DealFactory(
+        title_ko="불완전한 거래",
+        publication=IN_REVIEW,
+        kind=models.DealKind.LETTER_OF_INTENT,
+        product="",
+        product_ko="HBM4 ㅤ",
+    )  # a Hangul filler, not a space
     client.force_login(desk_editor)
-    response = client.post(change_url(deal), admin_form(client, deal, _publish="1"),
-                           follow=True)
+    response = client.post(change_url(deal), admin_form(client, deal, _publish="1"), follow=True)
     assert messages_of(response) == (
         "A letter of intent needs at least one supplier. A letter of intent needs at least "
         "one buyer. A deal needs at least one source. A deal needs at least one event in its "
@@ -519,10 +584,18 @@ def test_the_publish_button_reports_every_problem_and_publishes_nothing(client, 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", [DRAFT, IN_REVIEW, models.Publication.UNPUBLISHED])
-def test_unpublished_states_are_invisible_on_pages_and_in_the_api(client, state, nvidia,
-                                                                   samsung, source):
-    hidden = supply_deal(nvidia, samsung, source, publication=DRAFT, slug="hidden-deal",
-                         title="Hidden GPU deal", title_ko="숨은 GPU 거래")
+def test_unpublished_states_are_invisible_on_pages_and_in_the_api(
+    client, state, nvidia, samsung, source
+):
+    hidden = supply_deal(
+        nvidia,
+        samsung,
+        source,
+        publication=DRAFT,
+        slug="hidden-deal",
+        title="Hidden GPU deal",
+        title_ko="숨은 GPU 거래",
+    )
     hidden.publication = state
     hidden.withdrawal_note = "note" if state == models.Publication.UNPUBLISHED else ""
     hidden.save()
@@ -583,8 +656,8 @@ def test_two_concurrent_checked_saves_one_wins_the_other_is_told_what_changed():
         def run():
             mine = models.Company.objects.get(pk=company.pk)  # both read version 1
             mine.name_ko = name_ko
-            return editorial.record_save_checked(record=mine, expected_version=1,
-                                                 reason=name_ko)
+            return editorial.record_save_checked(record=mine, expected_version=1, reason=name_ko)
+
         return run
 
     results = race(save("삼성전자"), save("삼성전자(주)"))
@@ -616,8 +689,7 @@ def test_two_editors_saving_the_admin_form_at_once_lose_nothing(editor, desk_edi
     refused = next(r for r in results if r.status_code == 200)
     assert "Someone else saved this record" in refused.content.decode()
     assert "name (Korean)" in refused.content.decode()
-    winner = next(d for (c, d), r in zip(clients, results, strict=True)
-                  if r.status_code == 302)
+    winner = next(d for (c, d), r in zip(clients, results, strict=True) if r.status_code == 302)
     company.refresh_from_db()
     assert (company.name_ko, company.version) == (winner["name_ko"], 2)
 
@@ -630,12 +702,16 @@ def test_two_api_clients_patching_at_once_one_gets_409(editor, desk_editor):
     deal = factories.make_deal(publication=DRAFT, title_ko="원래 제목")
     version = deal.version
     apis = [token_client(editor), token_client(desk_editor)]
-    results = race(*(
-        lambda api=api, title=title: api.patch(f"/api/v1/deals/{deal.slug}/",
-                                              {"title_ko": title, "version": version},
-                                              format="json")
-        for api, title in zip(apis, ("첫째 편집자 제목", "둘째 편집자 제목"), strict=True)
-    ))
+    results = race(
+        *(
+            lambda api=api, title=title: api.patch(
+                f"/api/v1/deals/{deal.slug}/",
+                {"title_ko": title, "version": version},
+                format="json",
+            )
+            for api, title in zip(apis, ("첫째 편집자 제목", "둘째 편집자 제목"), strict=True)
+        )
+    )
     codes = sorted(r.status_code for r in results)
     assert codes == [200, 409], [r.content for r in results]
     refused = next(r for r in results if r.status_code == 409)
@@ -654,8 +730,12 @@ def duplicate_world(nvidia, samsung, source):
     """Samsung entered twice: the duplicate has a deal, a project role, a person who attended a
     meeting, a subsidiary and a source of its own."""
     duplicate = factories.CompanyFactory(
-        slug="samsung-elec", name="Samsung Elec.", name_ko="삼성전자㈜",
-        aliases=f"SEC\n{SCRIPT}", website="https://www.samsung.com", publication=PUBLISHED,
+        slug="samsung-elec",
+        name="Samsung Elec.",
+        name_ko="삼성전자㈜",
+        aliases=f"SEC\n{SCRIPT}",
+        website="https://www.samsung.com",
+        publication=PUBLISHED,
     )
     deal = supply_deal(nvidia, duplicate, source, slug="dup-deal")
     project = factories.ProjectFactory(publication=PUBLISHED)
@@ -663,13 +743,21 @@ def duplicate_world(nvidia, samsung, source):
     person = factories.PersonFactory(name_ko="이재용", company=duplicate, publication=PUBLISHED)
     meeting = factories.MeetingFactory(publication=PUBLISHED)
     factories.AttendanceFactory(meeting=meeting, person=person)
-    subsidiary = factories.CompanyFactory(name_ko="삼성디스플레이", parent=duplicate,
-                                          publication=PUBLISHED)
+    subsidiary = factories.CompanyFactory(
+        name_ko="삼성디스플레이", parent=duplicate, publication=PUBLISHED
+    )
     own_source = factories.SourceFactory(publication=PUBLISHED)
     duplicate.sources.add(own_source)
-    return {"survivor": samsung, "duplicate": duplicate, "deal": deal, "project": project,
-            "person": person, "meeting": meeting, "subsidiary": subsidiary,
-            "source": own_source}
+    return {
+        "survivor": samsung,
+        "duplicate": duplicate,
+        "deal": deal,
+        "project": project,
+        "person": person,
+        "meeting": meeting,
+        "subsidiary": subsidiary,
+        "source": own_source,
+    }
 
 
 @pytest.mark.django_db
@@ -697,7 +785,9 @@ def test_company_merge_moves_everything_to_the_survivor(client, duplicate_world,
     assert row.history_user == desk_editor
     gone = models.Company.history.get(id=duplicate_pk, history_type="-")
     assert (gone.history_user, gone.history_change_reason) == (
-        desk_editor, "Merged into “Samsung Electronics”")
+        desk_editor,
+        "Merged into “Samsung Electronics”",
+    )
 
     # Search still finds the merged names, in the manager and on the public page.
     assert list(models.Company.objects.search("삼성전자㈜")) == [survivor]
@@ -757,17 +847,20 @@ def test_merge_through_the_admin_action(client, editor, desk_editor):
     response = client.post(changelist, {**selected, "survivor": keep.pk}, follow=True)
     assert "Merged" in messages_of(response)
     assert list(models.Company.objects.all()) == [keep]
-    one = client.post(changelist, {"action": "merge_company_merge",
-                                   "_selected_action": [keep.pk]}, follow=True)
+    one = client.post(
+        changelist, {"action": "merge_company_merge", "_selected_action": [keep.pk]}, follow=True
+    )
     assert "Select exactly two records to merge." in messages_of(one)
 
 
 @pytest.mark.django_db
 def test_person_merge_moves_attendance_and_keeps_names(client, desk_editor, editor):
-    survivor = factories.PersonFactory(name="Jensen Huang", name_ko="젠슨 황", title_ko="",
-                                       publication=PUBLISHED)
-    duplicate = factories.PersonFactory(name="Jen-Hsun Huang", name_ko="황런쉰",
-                                        title_ko="엔비디아 CEO", publication=PUBLISHED)
+    survivor = factories.PersonFactory(
+        name="Jensen Huang", name_ko="젠슨 황", title_ko="", publication=PUBLISHED
+    )
+    duplicate = factories.PersonFactory(
+        name="Jen-Hsun Huang", name_ko="황런쉰", title_ko="엔비디아 CEO", publication=PUBLISHED
+    )
     both = factories.MeetingFactory(publication=PUBLISHED)
     only_duplicate = factories.MeetingFactory(publication=PUBLISHED)
     factories.AttendanceFactory(meeting=both, person=survivor)
@@ -782,7 +875,8 @@ def test_person_merge_moves_attendance_and_keeps_names(client, desk_editor, edit
     survivor.refresh_from_db()
     assert not models.Person.objects.filter(pk=duplicate.pk).exists()
     assert sorted(survivor.attendance.values_list("meeting_id", flat=True)) == sorted(
-        [both.pk, only_duplicate.pk])
+        [both.pk, only_duplicate.pk]
+    )
     assert survivor.aliases.splitlines() == ["Jen-Hsun Huang", "황런쉰"]
     assert survivor.title_ko == "엔비디아 CEO"
     assert latest(survivor).history_change_reason == "Merged “Jen-Hsun Huang” into this person"

@@ -46,10 +46,12 @@ def test_each_instance_has_its_own_filters_pointing_to_it(filterset_class):
 
 
 def test_filters_made_one_after_another_filter_by_their_own_request():
-    signed = factories.make_deal(title="Signed deal", title_ko="서명된 거래",
-                                 events=(("2025-10-31", DealStatus.SIGNED),))
-    rumored = factories.make_deal(title="Rumored deal", title_ko="소문난 거래",
-                                  events=(("2025-10-01", DealStatus.RUMORED),))
+    signed = factories.make_deal(
+        title="Signed deal", title_ko="서명된 거래", events=(("2025-10-31", DealStatus.SIGNED),)
+    )
+    rumored = factories.make_deal(
+        title="Rumored deal", title_ko="소문난 거래", events=(("2025-10-01", DealStatus.RUMORED),)
+    )
     by_status = made({"status": DealStatus.SIGNED})
     by_words = made({"q": "소문", "ordering": "title"})
     unfiltered = made({})
@@ -114,8 +116,14 @@ def test_bound_fields_are_djangos_with_the_help_text_read_when_asked(filterset_c
         # Every attribute Django's __init__ sets, but the help text (a property here): a
         # Django upgrade that sets another one fails here rather than in a template.
         assert set(vars(ours)) == set(vars(djangos)) - {"help_text"}
-        for attribute in ("html_name", "html_initial_name", "html_initial_id", "label",
-                          "auto_id", "id_for_label"):
+        for attribute in (
+            "html_name",
+            "html_initial_name",
+            "html_initial_id",
+            "label",
+            "auto_id",
+            "id_for_label",
+        ):
             assert getattr(ours, attribute) == getattr(djangos, attribute), (name, attribute)
         assert ours.value() == djangos.value()
         for language in ("en", "ko"):

@@ -149,9 +149,13 @@ def test_undisclosed_value_says_so_in_each_language():
 
 def test_value_with_its_equivalent_and_rate_date():
     kwargs = {
-        "amount": Decimal("3000000000"), "currency": "USD", "disclosure": "disclosed",
-        "qualifier": "about", "equivalent": Decimal("3000000000") * Decimal("1426"),
-        "equivalent_currency": "KRW", "rate_date": dt.date(2025, 10, 31),
+        "amount": Decimal("3000000000"),
+        "currency": "USD",
+        "disclosure": "disclosed",
+        "qualifier": "about",
+        "equivalent": Decimal("3000000000") * Decimal("1426"),
+        "equivalent_currency": "KRW",
+        "rate_date": dt.date(2025, 10, 31),
     }
     assert f.format_value(**kwargs, lang="en") == (
         "about USD 3 billion (≈ KRW 4.28 trillion at the rate of 2025-10-31)"
@@ -174,8 +178,13 @@ def test_round_significant_keeps_three_digits():
 
 def _record(**fields):
     base = {
-        "amount": None, "currency": "", "disclosure": "undisclosed", "amount_qualifier": "exact",
-        "usd_amount": None, "usd_rate_id": None, "usd_rate": None,
+        "amount": None,
+        "currency": "",
+        "disclosure": "undisclosed",
+        "amount_qualifier": "exact",
+        "usd_amount": None,
+        "usd_rate_id": None,
+        "usd_rate": None,
     }
     base.update(fields)
     return SimpleNamespace(**base)
@@ -184,8 +193,12 @@ def _record(**fields):
 def test_deal_value_in_won_shows_dollars_at_the_deals_own_rate():
     rate = SimpleNamespace(date=dt.date(2025, 10, 29), rate=Decimal("1431.7"))
     deal = _record(
-        amount=Decimal("7000000000000"), currency="KRW", disclosure="disclosed",
-        usd_amount=Decimal("4889292449.53"), usd_rate_id=1, usd_rate=rate,
+        amount=Decimal("7000000000000"),
+        currency="KRW",
+        disclosure="disclosed",
+        usd_amount=Decimal("4889292449.53"),
+        usd_rate_id=1,
+        usd_rate=rate,
     )
     assert f.deal_value(deal, lang="en") == (
         "KRW 7 trillion (≈ USD 4.89 billion at the rate of 2025-10-29)"
@@ -195,8 +208,11 @@ def test_deal_value_in_won_shows_dollars_at_the_deals_own_rate():
 
 def test_deal_value_in_dollars_shows_won_when_given_a_rate():
     deal = _record(
-        amount=Decimal("3000000000"), currency="USD", disclosure="disclosed",
-        amount_qualifier="about", usd_amount=Decimal("3000000000"),
+        amount=Decimal("3000000000"),
+        currency="USD",
+        disclosure="disclosed",
+        amount_qualifier="about",
+        usd_amount=Decimal("3000000000"),
     )
     krw = SimpleNamespace(date=dt.date(2025, 10, 31), rate=Decimal("1426"))
     assert f.deal_value(deal, krw_rate=krw, lang="en") == (

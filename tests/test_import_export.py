@@ -49,7 +49,7 @@ def _deals_csv(*rows: str) -> str:
 
 GOOD_ROWS = (
     "nvidia-samsung-blackwell,Nvidia to supply Samsung,엔비디아 삼성에 블랙웰 공급,"
-    "supply_contract,Blackwell GPUs,블랙웰 GPU,gpu,up_to,\"50,000\",gpus,undisclosed,,,"
+    'supply_contract,Blackwell GPUs,블랙웰 GPU,gpu,up_to,"50,000",gpus,undisclosed,,,'
     "nvidia,samsung-electronics,https://news.example.kr/articles/1,announced,2025-10-31,"
     "published",
     ",Nvidia to supply SK,엔비디아 SK에 GPU 공급,공급 계약,,,,,,,Undisclosed,,,nvidia,"
@@ -82,17 +82,22 @@ def _problems(response) -> list[str]:
 
 def _counts():
     """Rows of every model an import may write, with their history."""
-    tables = [models.Deal, models.DealParty, models.DealEvent, models.Source, models.Company,
-              models.Meeting, models.Project]
+    tables = [
+        models.Deal,
+        models.DealParty,
+        models.DealEvent,
+        models.Source,
+        models.Company,
+        models.Meeting,
+        models.Project,
+    ]
     return {m.__name__: (m.objects.count(), m.history.count()) for m in tables}
 
 
 # --- The clean path ---------------------------------------------------------------------------
 
 
-def test_clean_csv_of_deals_is_previewed_then_imported_as_drafts(
-    editor_client, editor, companies
-):
+def test_clean_csv_of_deals_is_previewed_then_imported_as_drafts(editor_client, editor, companies):
     existing = factories.SourceFactory(url="https://news.example.kr/articles/1")
     before = _counts()
 
@@ -164,43 +169,53 @@ def test_success_message_says_drafts(editor_client, companies):
 BAD_ROWS = {
     "supplier is buyer": (
         ",Self deal,자기 거래,mou,,,,,,,undisclosed,,,nvidia,nvidia,,,,",
-        "buyers", "cannot be both supplier and buyer",
+        "buyers",
+        "cannot be both supplier and buyer",
     ),
     "unknown company": (
         ",Ghost deal,유령 거래,mou,,,,,,,undisclosed,,,nvidia,no-such-company,,,,",
-        "buyers", "no-such-company",
+        "buyers",
+        "no-such-company",
     ),
     "impossible date": (
         ",Leap deal,윤년 거래,mou,,,,,,,undisclosed,,,,,,announced,2025-02-30,",
-        "status_on", "2025-02-30",
+        "status_on",
+        "2025-02-30",
     ),
     "negative quantity": (
         ",Negative,음수,mou,,,,,-5,gpus,undisclosed,,,,,,,,",
-        "quantity", "negative",
+        "quantity",
+        "negative",
     ),
     "huge quantity": (
         ",Huge,거대,mou,,,,,1e30,gpus,undisclosed,,,,,,,,",
-        "quantity", "digits",
+        "quantity",
+        "digits",
     ),
     "not a number": (
         ",Words,글자,mou,,,,,많이,gpus,undisclosed,,,,,,,,",
-        "quantity", "많이",
+        "quantity",
+        "많이",
     ),
     "unknown kind": (
         ",Odd kind,이상한 종류,handshake,,,,,,,undisclosed,,,,,,,,",
-        "kind", "handshake",
+        "kind",
+        "handshake",
     ),
     "amount without currency": (
         ",No currency,통화 없음,mou,,,,,,,disclosed,1000,,,,,,,",
-        "currency", "currency",
+        "currency",
+        "currency",
     ),
     "bad source url": (
         ",Bad source,잘못된 출처,mou,,,,,,,undisclosed,,,,,ftp://example.kr/x,,,",
-        "sources", "ftp://example.kr/x",
+        "sources",
+        "ftp://example.kr/x",
     ),
     "no title at all": (
         ",,,mou,,,,,,,undisclosed,,,,,,,,",
-        "title", "English or in Korean",
+        "title",
+        "English or in Korean",
     ),
 }
 
@@ -322,8 +337,8 @@ def test_korean_csv_imports_in_utf8_with_or_without_bom_and_in_cp949(
 ):
     content = (
         "slug,name,name_ko,kind,country,parent,description_ko\n"
-        "naver,Naver,네이버,인터넷 플랫폼,대한민국,,\"검색, 클라우드\"\n"
-        "hyundai-motor,,현대자동차,automaker,kr,,\"현대차그룹의 완성차 회사\"\n"
+        'naver,Naver,네이버,인터넷 플랫폼,대한민국,,"검색, 클라우드"\n'
+        'hyundai-motor,,현대자동차,automaker,kr,,"현대차그룹의 완성차 회사"\n'
     ).encode(encoding)
 
     preview = _preview(editor_client, "company", "회사.csv", content)
@@ -355,16 +370,61 @@ def _xlsx(rows) -> bytes:
 
 
 def test_xlsx_of_projects_imports_with_typed_cells(editor_client):
-    content = _xlsx([
-        ["slug", "name", "name_ko", "kind", "status", "city_ko", "country", "capacity_mw",
-         "gpu_count", "start_date", "target_date", "disclosure", "amount", "currency",
-         "publication"],
-        ["ulsan-ai-dc", "Ulsan AI data center", "울산 AI 데이터센터", "ai_data_center",
-         "planned", "울산", "KR", 103.5, 60000, dt.datetime(2025, 9, 1), "2027.12.31",
-         "disclosed", 7000000000000, "KRW", "published"],
-        [None, None, "국가 AI 컴퓨팅 센터", "sovereign_ai", None, None, None, None, None,
-         None, None, None, None, None, None],
-    ])
+    content = _xlsx(
+        [
+            [
+                "slug",
+                "name",
+                "name_ko",
+                "kind",
+                "status",
+                "city_ko",
+                "country",
+                "capacity_mw",
+                "gpu_count",
+                "start_date",
+                "target_date",
+                "disclosure",
+                "amount",
+                "currency",
+                "publication",
+            ],
+            [
+                "ulsan-ai-dc",
+                "Ulsan AI data center",
+                "울산 AI 데이터센터",
+                "ai_data_center",
+                "planned",
+                "울산",
+                "KR",
+                103.5,
+                60000,
+                dt.datetime(2025, 9, 1),
+                "2027.12.31",
+                "disclosed",
+                7000000000000,
+                "KRW",
+                "published",
+            ],
+            [
+                None,
+                None,
+                "국가 AI 컴퓨팅 센터",
+                "sovereign_ai",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+        ]
+    )
 
     preview = _preview(editor_client, "project", "프로젝트.xlsx", content)
     assert _problems(preview) == []
@@ -384,11 +444,13 @@ def test_xlsx_of_projects_imports_with_typed_cells(editor_client):
 
 
 def test_xlsx_bad_cell_is_named(editor_client):
-    content = _xlsx([
-        ["name", "kind", "gpu_count", "start_date", "target_date"],
-        ["Fine", "ai_factory", 10, "2025-01-01", None],
-        ["Half GPU", "ai_factory", 1.5, "2025-01-01", "2024-01-01"],
-    ])
+    content = _xlsx(
+        [
+            ["name", "kind", "gpu_count", "start_date", "target_date"],
+            ["Fine", "ai_factory", 10, "2025-01-01", None],
+            ["Half GPU", "ai_factory", 1.5, "2025-01-01", "2024-01-01"],
+        ]
+    )
     preview = _preview(editor_client, "project", "p.xlsx", content)
     problems = _problems(preview)
     assert "Row 3, column “gpu_count”: “1.5” is not a whole number." in problems
@@ -472,8 +534,11 @@ def _zip(names) -> bytes:
         ("deals.exe", b"MZ\x90\x00", "Only CSV (.csv) and Excel (.xlsx) files"),
         ("deals", b"title,kind\nx,mou\n", "Only CSV (.csv) and Excel (.xlsx) files"),
         ("deals.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "named .csv but is not text"),
-        ("deals.csv", _zip(["[Content_Types].xml", "xl/workbook.xml"]),
-         "named .csv but is not text"),
+        (
+            "deals.csv",
+            _zip(["[Content_Types].xml", "xl/workbook.xml"]),
+            "named .csv but is not text",
+        ),
         ("deals.xlsx", b"title,kind\nx,mou\n", "named .xlsx but is not an Excel workbook"),
         ("deals.xlsx", _zip(["word/document.xml"]), "named .xlsx but is not an Excel workbook"),
     ],
@@ -494,8 +559,12 @@ def test_damaged_workbook_is_refused_in_words(editor_client):
 
 def test_confirm_refuses_a_file_name_it_did_not_make(editor_client, companies):
     url = reverse("admin:deals_deal_process_import")
-    data = {"import_file_name": "../../etc/passwd", "original_file_name": "x.csv",
-            "format": "0", "resource": "0"}
+    data = {
+        "import_file_name": "../../etc/passwd",
+        "original_file_name": "x.csv",
+        "format": "0",
+        "resource": "0",
+    }
     done = editor_client.post(url, data, follow=True)
     assert "This import cannot be found. Upload the file again." in done.content.decode()
     assert not models.Deal.objects.exists()
@@ -524,8 +593,9 @@ def test_import_page_explains_the_file(editor_client):
     text = page.content.decode()
     assert "Every row becomes a new draft" in text
     # The columns an import reads are listed; those the system sets are not.
-    assert ("suppliers, buyers, partners, investors, governments, sources, timeline, status, "
-            "status_on") in text
+    assert (
+        "suppliers, buyers, partners, investors, governments, sources, timeline, status, status_on"
+    ) in text
     assert "usd_amount" not in text
     # How a timeline is written, with a step's own source.
     assert "2025-10-29 reported [https://www.yna.co.kr/view/AKR20251029]; 2025-10-31" in text
@@ -563,7 +633,9 @@ def _export(client, model, file_format: int, **query):
 @pytest.fixture
 def korean_deal(db):
     return factories.make_deal(
-        slug="apec-blackwell", title="Blackwell for Korea", title_ko="한국에 블랙웰 26만 장",
+        slug="apec-blackwell",
+        title="Blackwell for Korea",
+        title_ko="한국에 블랙웰 26만 장",
         quantity=Decimal("260000"),
     )
 
@@ -747,8 +819,8 @@ def _import_timeline_row(client, row: str, *, title_ko: str) -> models.Deal:
 def test_a_timeline_imports_as_sourced_steps_with_their_precision(editor_client, companies):
     source = factories.SourceFactory(url="https://news.example.kr/articles/7")
     row = (
-        'Nvidia and Samsung,엔비디아·삼성 블랙웰,nvidia,samsung-electronics,'
-        'https://news.example.kr/articles/7,'
+        "Nvidia and Samsung,엔비디아·삼성 블랙웰,nvidia,samsung-electronics,"
+        "https://news.example.kr/articles/7,"
         '"2025 소문; 2025-Q3 rumored\n2025-10 보도;2025-10-31 Announced",signed,2025-11-03'
     )
     deal = _import_timeline_row(editor_client, row, title_ko="엔비디아·삼성 블랙웰")
@@ -762,7 +834,9 @@ def test_a_timeline_imports_as_sourced_steps_with_their_precision(editor_client,
     ]
     # The derived fields follow the whole timeline, as in the admin.
     assert (deal.status, deal.status_on, deal.announced_on) == (
-        "signed", dt.date(2025, 11, 3), dt.date(2025, 10, 31)
+        "signed",
+        dt.date(2025, 11, 3),
+        dt.date(2025, 10, 31),
     )
 
 
@@ -770,11 +844,11 @@ def test_each_timeline_step_can_name_its_own_source(editor_client, companies):
     first = factories.SourceFactory(url="https://news.example.kr/articles/7")
     wire = factories.SourceFactory(slug="yonhap-0314", url="")  # not in the row's sources
     row = (
-        'Own sources,단계별 출처,nvidia,samsung-electronics,'
+        "Own sources,단계별 출처,nvidia,samsung-electronics,"
         '"https://news.example.kr/articles/7; https://new.example.com/a?id=1",'
         '"2025-Q3 소문 [ yonhap-0314 ]; 2025-10 보도 [HTTPS://new.example.com/a?id=1];'
         ' 2025-10-31 announced; 2025-10-31 발표 [https://news.example.kr/articles/7]",'
-        'signed,2025-11-03'
+        "signed,2025-11-03"
     )
     deal = _import_timeline_row(editor_client, row, title_ko="단계별 출처")
     made = models.Source.objects.get(url="https://new.example.com/a?id=1")  # made once
@@ -789,8 +863,7 @@ def test_each_timeline_step_can_name_its_own_source(editor_client, companies):
 
 
 def test_a_step_given_twice_is_recorded_once(editor_client, companies):
-    row = ("Twice,두 번,nvidia,sk-group,,"
-           "2025-10-31 announced; 2025-10-31 발표,announced,2025-10-31")
+    row = "Twice,두 번,nvidia,sk-group,,2025-10-31 announced; 2025-10-31 발표,announced,2025-10-31"
     preview = _preview(editor_client, "deal", "twice.csv", _timeline_csv(row))
     assert _problems(preview) == []
     _confirm(editor_client, "deal", preview)
@@ -804,8 +877,10 @@ BAD_TIMELINES = {
     "no status": ("2025-10-31", "write the date"),
     "unknown status": ("2025-10-31 체결예정", "체결예정"),
     "a date with slashes": ("2025/10/31 signed", "write the date"),
-    "an unknown source": ("2025-10 보도 [https://nowhere.example/x]",
-                          "no source has the URL or slug “https://nowhere.example/x”"),
+    "an unknown source": (
+        "2025-10 보도 [https://nowhere.example/x]",
+        "no source has the URL or slug “https://nowhere.example/x”",
+    ),
     "empty brackets": ("2025-10 reported [ ]", "the brackets name no source"),
     "an open bracket": ("2025-10 reported [src-1", "write the date"),
     "brackets only": ("2025-10 [src-1]", "write the date"),
@@ -840,10 +915,16 @@ def test_timeline_problems_read_in_korean(companies):
 
 def test_an_exported_timeline_imports_back_step_for_step(editor_client, korean_deal):
     wire = factories.SourceFactory(slug="yonhap-wire", url="")
-    services.deal_record_event(deal=korean_deal, date=dt.date(2024, 1, 1), status="rumored",
-                               date_precision="year", source=wire)
-    services.deal_record_event(deal=korean_deal, date=dt.date(2025, 4, 1), status="reported",
-                               date_precision="quarter")
+    services.deal_record_event(
+        deal=korean_deal,
+        date=dt.date(2024, 1, 1),
+        status="rumored",
+        date_precision="year",
+        source=wire,
+    )
+    services.deal_record_event(
+        deal=korean_deal, date=dt.date(2025, 4, 1), status="reported", date_precision="quarter"
+    )
     text = _export(editor_client, "Deal", 0).content.decode("utf-8-sig")
     [row] = list(csv.DictReader(io.StringIO(text)))
     assert row["timeline"].startswith("2024 rumored [yonhap-wire]; 2025-Q2 reported; "), row[
@@ -855,8 +936,10 @@ def test_an_exported_timeline_imports_back_step_for_step(editor_client, korean_d
     first = korean_deal.sources.all()[0].pk  # in the order the export writes them
 
     def steps(deal, unsourced=None):
-        return [(e.date, e.date_precision, e.status, e.source_id or unsourced)
-                for e in deal.events.all()]
+        return [
+            (e.date, e.date_precision, e.status, e.source_id or unsourced)
+            for e in deal.events.all()
+        ]
 
     assert steps(copy) == steps(korean_deal, unsourced=first)
     assert steps(copy)[0][3] == wire.pk

@@ -29,8 +29,20 @@ def editors_permissions():
 def test_deals_app_has_the_models_the_group_is_meant_for():
     names = {model._meta.model_name for model in deal_models()}
 
-    assert {"company", "person", "source", "exchangerate", "deal", "dealparty", "dealevent",
-            "dealmeeting", "meeting", "attendance", "project", "projectparty"} <= names
+    assert {
+        "company",
+        "person",
+        "source",
+        "exchangerate",
+        "deal",
+        "dealparty",
+        "dealevent",
+        "dealmeeting",
+        "meeting",
+        "attendance",
+        "project",
+        "projectparty",
+    } <= names
 
 
 @pytest.mark.parametrize("model", deal_models(), ids=lambda m: m._meta.model_name)

@@ -117,17 +117,31 @@ MONEY_FACTORIES = [
     [
         pytest.param(
             {"amount": Decimal("-0.01"), "currency": "KRW", "disclosure": Disclosure.DISCLOSED},
-            "amount", "cannot be negative", "amount_not_negative", id="negative-amount",
+            "amount",
+            "cannot be negative",
+            "amount_not_negative",
+            id="negative-amount",
         ),
         pytest.param(
-            {"amount": Decimal("7000000000000"), "currency": "",
-             "disclosure": Disclosure.DISCLOSED},
-            "currency", "needs a currency", "amount_has_currency", id="amount-without-currency",
+            {
+                "amount": Decimal("7000000000000"),
+                "currency": "",
+                "disclosure": Disclosure.DISCLOSED,
+            },
+            "currency",
+            "needs a currency",
+            "amount_has_currency",
+            id="amount-without-currency",
         ),
         pytest.param(
-            {"amount": Decimal("5000000000"), "currency": "USD",
-             "disclosure": Disclosure.UNDISCLOSED},
-            "amount", "undisclosed value has no amount", "undisclosed_has_no_amount",
+            {
+                "amount": Decimal("5000000000"),
+                "currency": "USD",
+                "disclosure": Disclosure.UNDISCLOSED,
+            },
+            "amount",
+            "undisclosed value has no amount",
+            "undisclosed_has_no_amount",
             id="undisclosed-with-amount",
         ),
     ],
@@ -363,9 +377,7 @@ def test_name_in_neither_language_is_refused(factory, field):
     record = build(factory, **{field: "", f"{field}_ko": ""})
 
     assert "English or in Korean" in " ".join(field_errors(record, field))
-    assert_database_refuses(
-        record, f"deals_{record._meta.model_name}_{field}_in_one_language"
-    )
+    assert_database_refuses(record, f"deals_{record._meta.model_name}_{field}_in_one_language")
 
 
 # --- Company parents -------------------------------------------------------------------------
@@ -535,8 +547,11 @@ def test_str_of_named_records_is_their_localized_name():
 
 def test_str_of_source_gives_publisher_date_and_title():
     source = factories.SourceFactory.build(
-        publisher="Yonhap", publisher_ko="연합뉴스", published_on=dt.date(2025, 10, 31),
-        title="Nvidia to supply 260,000 GPUs", title_ko="엔비디아, GPU 26만 장 공급",
+        publisher="Yonhap",
+        publisher_ko="연합뉴스",
+        published_on=dt.date(2025, 10, 31),
+        title="Nvidia to supply 260,000 GPUs",
+        title_ko="엔비디아, GPU 26만 장 공급",
     )
 
     with translation.override("ko"):
@@ -547,7 +562,11 @@ def test_str_of_source_gives_publisher_date_and_title():
 
 def test_str_of_source_without_publisher_or_date_uses_its_url():
     source = factories.SourceFactory.build(
-        publisher="", publisher_ko="", published_on=None, url="https://example.kr/a", title="A",
+        publisher="",
+        publisher_ko="",
+        published_on=None,
+        url="https://example.kr/a",
+        title="A",
     )
 
     with translation.override("en"):
@@ -630,8 +649,10 @@ def test_gpus_by_buyer_counts_gpu_deals_for_each_published_buyer():
     factories.make_deal(buyer=sk, quantity=Decimal("1"), publication=Publication.DRAFT)
 
     rows = list(Deal.objects.published().gpus_by_buyer(12))
-    assert rows == [{"company": sk.pk, "gpus": Decimal("310000")},
-                    {"company": samsung.pk, "gpus": Decimal("50000")}]
+    assert rows == [
+        {"company": sk.pk, "gpus": Decimal("310000")},
+        {"company": samsung.pk, "gpus": Decimal("50000")},
+    ]
     assert list(Deal.objects.published().gpus_by_buyer(1)) == rows[:1]
     # A tie goes to the company made first, so that the chart is stable.
     assert list(Deal.objects.filter(pk=two_buyers.pk).gpus_by_buyer(12)) == [

@@ -45,9 +45,7 @@ def test_readyz_checks_database_and_cache(client, settings):
     body = response.json()
     assert body["status"] == "ok"
     # Every configured database is checked, replicas too (tests run with a mirror replica).
-    assert set(body["checks"]) == {f"database:{alias}" for alias in settings.DATABASES} | {
-        "cache"
-    }
+    assert set(body["checks"]) == {f"database:{alias}" for alias in settings.DATABASES} | {"cache"}
     assert body["checks"]["database:default"] == "ok"
     assert body["checks"]["cache"] == "ok"
 
@@ -55,8 +53,12 @@ def test_readyz_checks_database_and_cache(client, settings):
 @pytest.mark.django_db(databases="__all__")
 @pytest.mark.usefixtures("replicas_closed_after")
 def test_readyz_is_503_when_the_cache_is_down(client):
-    broken = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": "redis://127.0.0.1:1/0"}}
+    broken = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
     # Django's test signals rebuild the cache handlers when CACHES changes.
     with override_settings(CACHES=broken):
         response = client.get("/readyz")

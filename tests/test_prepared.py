@@ -20,8 +20,11 @@ FIELDS = ("slug", "title_ko", "quantity", "amount", "announced_on", "usd_rate", 
 @pytest.fixture
 def deal():
     return factories.DealFactory(
-        publication=Publication.PUBLISHED, title_ko="따옴표\" 🚀\n줄바꿈",
-        quantity=Decimal("260000.01"), amount=Decimal("123456789012345678.99"), currency="USD",
+        publication=Publication.PUBLISHED,
+        title_ko='따옴표" 🚀\n줄바꿈',
+        quantity=Decimal("260000.01"),
+        amount=Decimal("123456789012345678.99"),
+        currency="USD",
         disclosure="disclosed",
         announced_on=dt.date(2025, 10, 31),
     )
@@ -35,13 +38,17 @@ def test_columns_come_in_the_models_order_with_the_key():
     assert columns.select().startswith("d.id, d.")
 
 
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="prepared statements are PostgreSQL's; SQLite's "
-                    "raw rows hold text for dates and decimals, which its ORM converts")
+@pytest.mark.skipif(
+    not ON_POSTGRESQL,
+    reason="prepared statements are PostgreSQL's; SQLite's "
+    "raw rows hold text for dates and decimals, which its ORM converts",
+)
 def test_an_instance_from_columns_is_what_only_gives(deal):
     columns = Columns(Deal, FIELDS, "d")
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns.select()} FROM {columns.table} d WHERE d.id = %s",
-                       [deal.pk])
+        cursor.execute(
+            f"SELECT {columns.select()} FROM {columns.table} d WHERE d.id = %s", [deal.pk]
+        )
         row = cursor.fetchone()
     loaded = columns.take("default", iter(row))
     expected = Deal.objects.only(*FIELDS).get(pk=deal.pk)
@@ -60,8 +67,7 @@ def test_json_keeps_decimals_dates_and_times_exact(deal):
     for model, pk, names in ((Deal, deal.pk, FIELDS), (Meeting, meeting.pk, ("starts_at",))):
         columns = Columns(model, names, "x")
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns.json()} FROM {columns.table} x WHERE x.id = %s",
-                           [pk])
+            cursor.execute(f"SELECT {columns.json()} FROM {columns.table} x WHERE x.id = %s", [pk])
             (values,) = cursor.fetchone()
         loaded = columns.from_json("default", values)
         if model is Deal:  # as a JSON number, this amount would have been rounded as a float
@@ -89,8 +95,9 @@ def _every_field(model):
 def test_an_instance_made_directly_is_what_from_db_makes(model, names, deal):
     """`Columns.instance` skips `from_db`'s padding and `__init__`: the instance must hold the
     same loaded and deferred fields, the same state, and a country cleaned by its descriptor."""
-    company = factories.CompanyFactory(name="Samsung <Electronics>", name_ko="삼성전자",
-                                       country="kr")
+    company = factories.CompanyFactory(
+        name="Samsung <Electronics>", name_ko="삼성전자", country="kr"
+    )
     person = factories.PersonFactory(company=company, name_ko="이재용", title_ko="회장")
     record = {Company: company, Person: person, Deal: deal}[model]
     columns = Columns(model, names or _every_field(model), "x")
@@ -144,16 +151,19 @@ def statement(name: str, param: str, sql_type: str, select: str) -> Prepared:
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="prepared statements are PostgreSQL's")
 def test_text_can_come_as_the_bytes_sent_for_that_statement_only(deal):
     statement_ = statement(
-        "dealtracker_test_text_bytes", "id", "bigint",
+        "dealtracker_test_text_bytes",
+        "id",
+        "bigint",
         "SELECT d.title_ko, d.announced_on, d.quantity, d.id FROM deals_deal d WHERE d.id = $1",
     )
-    ((title, day, quantity, pk),) = execute(connection, statement_, {"id": deal.pk},
-                                            text_as_bytes=True)
-    assert title == "따옴표\" 🚀\n줄바꿈".encode() and type(title) is bytes
+    ((title, day, quantity, pk),) = execute(
+        connection, statement_, {"id": deal.pk}, text_as_bytes=True
+    )
+    assert title == '따옴표" 🚀\n줄바꿈'.encode() and type(title) is bytes
     assert (day, quantity, pk) == (dt.date(2025, 10, 31), Decimal("260000.01"), deal.pk)
     # The connection's other statements still read text as str.
     ((again, _day, _quantity, _pk),) = execute(connection, statement_, {"id": deal.pk})
-    assert again == "따옴표\" 🚀\n줄바꿈"
+    assert again == '따옴표" 🚀\n줄바꿈'
     assert Deal.objects.values_list("title_ko", flat=True).get(pk=deal.pk) == again
 
 
@@ -170,7 +180,9 @@ def test_a_row_of_the_wrong_length_is_refused(deal):
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="prepared statements are PostgreSQL's")
 def test_ids_go_to_a_statement_as_array_text(deal):
     ids = statement(
-        "dealtracker_test_ids", "ids", "bigint[]",
+        "dealtracker_test_ids",
+        "ids",
+        "bigint[]",
         "SELECT cardinality($1), (SELECT array_agg(d.slug) FROM deals_deal d WHERE d.id = ANY($1))",
     )
     big = 2**63 - 1

@@ -35,14 +35,19 @@ def add_deals(hub, n: int, start: int = 0) -> list[models.Deal]:
         buyer = factories.CompanyFactory(
             publication=PUBLISHED, name=f"Samsung AI Unit {i}", name_ko=f"삼성 AI {i}"
         )
-        made.append(factories.make_deal(
-            supplier=hub, buyer=buyer, title=f"Nvidia to supply AI chips to Samsung {i}",
-            title_ko=f"엔비디아, 삼성에 AI 칩 공급 {i}", product="AI accelerators",
-            events=(
-                (dt.date(2025, 9, 1 + i % 28), models.DealStatus.ANNOUNCED),
-                (dt.date(2025, 10, 1 + i % 28), models.DealStatus.SIGNED),
-            ),
-        ))
+        made.append(
+            factories.make_deal(
+                supplier=hub,
+                buyer=buyer,
+                title=f"Nvidia to supply AI chips to Samsung {i}",
+                title_ko=f"엔비디아, 삼성에 AI 칩 공급 {i}",
+                product="AI accelerators",
+                events=(
+                    (dt.date(2025, 9, 1 + i % 28), models.DealStatus.ANNOUNCED),
+                    (dt.date(2025, 10, 1 + i % 28), models.DealStatus.SIGNED),
+                ),
+            )
+        )
     return made
 
 
@@ -60,9 +65,8 @@ def endpoints(hub, deal) -> dict[str, str]:
         "graph data, all it can draw": "/graph/data.json?limit=2000",
         "API deal list": "/api/v1/deals/",
         "API deal detail": f"/api/v1/deals/{deal.slug}/",
-        "API filtered list": "/api/v1/deals/?" + urlencode(
-            {"status": "signed", "supplier": hub.slug}
-        ),
+        "API filtered list": "/api/v1/deals/?"
+        + urlencode({"status": "signed", "supplier": hub.slug}),
         "Atom feed": "/feed/",
     }
 
@@ -77,11 +81,13 @@ def test_benchmarked_endpoints_run_a_fixed_number_of_queries(client, hub):
     """Each endpoint with 2 deals (so a cursor page has one row), then with 60 (more than a
     page of the HTML list and of the API): the same count (see below), under the bound."""
     first = add_deals(hub, 2)
-    few = {name: count_queries(client, address)
-           for name, address in endpoints(hub, first[0]).items()}
+    few = {
+        name: count_queries(client, address) for name, address in endpoints(hub, first[0]).items()
+    }
     add_deals(hub, 58, start=2)
-    many = {name: count_queries(client, address)
-            for name, address in endpoints(hub, first[0]).items()}
+    many = {
+        name: count_queries(client, address) for name, address in endpoints(hub, first[0]).items()
+    }
     for name in few:
         assert few[name][0] == 200, name
         assert many[name][0] == 200, name
@@ -90,7 +96,8 @@ def test_benchmarked_endpoints_run_a_fixed_number_of_queries(client, hub):
     # than a long one, never fewer. Every other endpoint runs exactly as many.
     keyset_paged = {"deal list by cursor", "API deal list", "API filtered list"}
     changed = {
-        name: (few[name][1], many[name][1]) for name in few
+        name: (few[name][1], many[name][1])
+        for name in few
         if many[name][1] != few[name][1]
         and not (name in keyset_paged and many[name][1] == few[name][1] - 1)
     }

@@ -90,9 +90,7 @@ def test_search_finds_substrings_of_any_length_in_either_language(term, expected
 def test_company_search_reads_aliases_too():
     CompanyFactory(slug="sk-hynix", name="SK hynix", name_ko="SK하이닉스", aliases="하이닉스")
     CompanyFactory(slug="skt", name="SK Telecom", name_ko="SK텔레콤", aliases="")
-    assert set(models.Company.objects.search("닉스").values_list("slug", flat=True)) == {
-        "sk-hynix"
-    }
+    assert set(models.Company.objects.search("닉스").values_list("slug", flat=True)) == {"sk-hynix"}
     assert set(models.Company.objects.search("sk").values_list("slug", flat=True)) == {
         "sk-hynix",
         "skt",

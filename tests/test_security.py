@@ -15,23 +15,38 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 ROOT = Path(__file__).resolve().parent.parent
 # Relaxations the test settings make for plain HTTP; production has none of them.
-TEST_ONLY = {"DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
-             "STATIC_MANIFEST", "SECRET_KEY", "ADMIN_URL"}
+TEST_ONLY = {
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "STATIC_MANIFEST",
+    "SECRET_KEY",
+    "ADMIN_URL",
+}
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_check_deploy_is_clean_with_production_settings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY="k7#Qz!pR2vX9@mL4wN8$eT1yU6&iO3^aS5*dF0)gH-jK_lZ+cV=bN", DEBUG="0",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="k7#Qz!pR2vX9@mL4wN8$eT1yU6&iO3^aS5*dF0)gH-jK_lZ+cV=bN",
+        DEBUG="0",
         ALLOWED_HOSTS="dealtracker.example",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -46,8 +61,11 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 def test_admin_can_live_at_another_path():
     result = _manage(
-        "shell", "-c", "from django.urls import reverse; print(reverse('admin:index'))",
-        DEBUG="1", ADMIN_URL="newsroom-desk/",
+        "shell",
+        "-c",
+        "from django.urls import reverse; print(reverse('admin:index'))",
+        DEBUG="1",
+        ADMIN_URL="newsroom-desk/",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("/newsroom-desk/")
@@ -73,8 +91,9 @@ def test_session_cookie_is_httponly_and_samesite(client, django_user_model):
     django_user_model.objects.create_user(
         "기자", password="a long enough passphrase 1", is_staff=True
     )
-    client.post(reverse("admin:login"),
-                {"username": "기자", "password": "a long enough passphrase 1"})
+    client.post(
+        reverse("admin:login"), {"username": "기자", "password": "a long enough passphrase 1"}
+    )
     cookie = client.cookies["sessionid"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
@@ -106,8 +125,9 @@ def test_two_factor_editor_needs_the_code(client, django_user_model):
     assert without.status_code == 200
     assert "_auth_user_id" not in client.session
 
-    wrong = client.post(login, {"username": "이중", "password": "right passphrase 2025",
-                                "otp_token": "000000"})
+    wrong = client.post(
+        login, {"username": "이중", "password": "right passphrase 2025", "otp_token": "000000"}
+    )
     assert wrong.status_code == 200
     assert "_auth_user_id" not in client.session
     # django-otp slows down guessing after a wrong code; a person would wait a second.
@@ -115,8 +135,9 @@ def test_two_factor_editor_needs_the_code(client, django_user_model):
     device.throttle_reset()
 
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    right = client.post(login, {"username": "이중", "password": "right passphrase 2025",
-                                "otp_token": code})
+    right = client.post(
+        login, {"username": "이중", "password": "right passphrase 2025", "otp_token": code}
+    )
     assert right.status_code == 302, right.context["form"].errors
     assert client.get(reverse("admin:index")).status_code == 200
 

@@ -149,9 +149,7 @@ def test_deal_create_writes_nothing_when_a_company_is_supplier_and_buyer(nvidia,
 
 
 @pytest.mark.parametrize("status", ["bogus", "발표", "", "ANNOUNCED"])
-def test_deal_create_writes_nothing_when_an_event_has_an_unknown_status(
-    nvidia, samsung, status
-):
+def test_deal_create_writes_nothing_when_an_event_has_an_unknown_status(nvidia, samsung, status):
     before = written()
 
     with pytest.raises(ValidationError) as caught:
@@ -236,7 +234,8 @@ def test_deal_create_writes_nothing_when_the_deal_itself_is_invalid(nvidia, sams
 
 def test_status_is_the_latest_events_whatever_the_entry_order(nvidia, samsung):
     deal = create(
-        supplier=nvidia, buyer=samsung,
+        supplier=nvidia,
+        buyer=samsung,
         steps=[
             (NOV[5], DealStatus.SIGNED),
             (OCT[31], DealStatus.ANNOUNCED),
@@ -269,8 +268,9 @@ def test_deal_without_events_has_no_status(nvidia, samsung):
 def test_recording_an_older_event_keeps_the_status(nvidia, samsung):
     deal = create(supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)])
 
-    services.deal_record_event(deal=deal, date=OCT[20], status=DealStatus.REPORTED,
-                               note_ko="언론 보도")
+    services.deal_record_event(
+        deal=deal, date=OCT[20], status=DealStatus.REPORTED, note_ko="언론 보도"
+    )
 
     deal.refresh_from_db()
     assert (deal.status, deal.status_on) == (DealStatus.ANNOUNCED, OCT[31])
@@ -312,7 +312,8 @@ def test_recording_an_event_with_an_unknown_status_writes_nothing(nvidia, samsun
 
 def test_announced_on_is_the_first_announcement(nvidia, samsung):
     deal = create(
-        supplier=nvidia, buyer=samsung,
+        supplier=nvidia,
+        buyer=samsung,
         steps=[
             (OCT[20], DealStatus.REPORTED),
             (NOV[2], DealStatus.ANNOUNCED),
@@ -327,7 +328,8 @@ def test_announced_on_is_the_first_announcement(nvidia, samsung):
 
 def test_announced_on_is_the_first_signing_when_never_announced(nvidia, samsung):
     deal = create(
-        supplier=nvidia, buyer=samsung,
+        supplier=nvidia,
+        buyer=samsung,
         steps=[
             (OCT[1], DealStatus.RUMORED),
             (NOV[20], DealStatus.COMPLETED),
@@ -341,7 +343,8 @@ def test_announced_on_is_the_first_signing_when_never_announced(nvidia, samsung)
 
 def test_announced_on_is_empty_for_a_rumour(nvidia, samsung):
     deal = create(
-        supplier=nvidia, buyer=samsung,
+        supplier=nvidia,
+        buyer=samsung,
         steps=[(OCT[1], DealStatus.RUMORED), (OCT[20], DealStatus.REPORTED)],
     )
 
@@ -377,7 +380,8 @@ def test_usd_uses_the_latest_rate_on_or_before_the_announcement(nvidia, samsung)
     krw_rate(NOV[3], "1450")
 
     deal = create(
-        supplier=nvidia, buyer=samsung,
+        supplier=nvidia,
+        buyer=samsung,
         steps=[(OCT[31], DealStatus.ANNOUNCED), (NOV[5], DealStatus.SIGNED)],
         **disclosed(),
     )
@@ -392,7 +396,9 @@ def test_usd_uses_a_rate_of_the_announcement_day_itself(nvidia, samsung):
     same_day = krw_rate(OCT[31], "1426")
 
     deal = create(
-        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        supplier=nvidia,
+        buyer=samsung,
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
         **disclosed(disclosure=Disclosure.ESTIMATED),
     )
 
@@ -416,7 +422,9 @@ def test_usd_is_empty_when_the_currency_has_no_rate_at_all(nvidia, samsung):
     krw_rate(OCT[29], "1431.7")
 
     deal = create(
-        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        supplier=nvidia,
+        buyer=samsung,
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
         **disclosed(amount=Decimal("150000000000"), currency="JPY"),
     )
 
@@ -428,7 +436,9 @@ def test_usd_of_a_dollar_amount_is_the_amount(nvidia, samsung):
     krw_rate(OCT[29], "1431.7")
 
     deal = create(
-        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        supplier=nvidia,
+        buyer=samsung,
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
         **disclosed(amount=Decimal("5000000000.00"), currency="USD"),
     )
 
@@ -441,8 +451,12 @@ def test_usd_of_an_undisclosed_value_is_empty(nvidia, samsung):
     krw_rate(OCT[29], "1431.7")
 
     deal = create(
-        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)],
-        amount=None, currency="KRW", disclosure=Disclosure.UNDISCLOSED,
+        supplier=nvidia,
+        buyer=samsung,
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        amount=None,
+        currency="KRW",
+        disclosure=Disclosure.UNDISCLOSED,
     )
 
     deal.refresh_from_db()
@@ -487,12 +501,14 @@ def test_usd_follows_a_changed_amount(nvidia, samsung):
         (DealKind.LETTER_OF_INTENT, "HBM4", "buyer"),
     ],
 )
-def test_supply_deal_without_a_buyer_cannot_be_published(
-    nvidia, source, kind, product, missing
-):
+def test_supply_deal_without_a_buyer_cannot_be_published(nvidia, source, kind, product, missing):
     deal = create(
-        supplier=nvidia, kind=kind, product=product, product_ko="",
-        steps=[(OCT[31], DealStatus.ANNOUNCED)], source=source,
+        supplier=nvidia,
+        kind=kind,
+        product=product,
+        product_ko="",
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        source=source,
     )
     before = written()
 
@@ -506,9 +522,7 @@ def test_supply_deal_without_a_buyer_cannot_be_published(
 
 @pytest.mark.parametrize("kind", [DealKind.SUPPLY_CONTRACT, DealKind.PURCHASE_ORDER])
 def test_supply_deal_without_a_supplier_cannot_be_published(samsung, source, kind):
-    deal = create(
-        buyer=samsung, kind=kind, steps=[(OCT[31], DealStatus.ANNOUNCED)], source=source
-    )
+    deal = create(buyer=samsung, kind=kind, steps=[(OCT[31], DealStatus.ANNOUNCED)], source=source)
 
     with pytest.raises(ValidationError) as caught:
         record_publish(record=deal)
@@ -532,8 +546,12 @@ def test_supply_deal_without_any_party_names_both_missing_roles(source):
 
 def test_mou_naming_a_product_only_in_korean_needs_a_buyer(hyundai, nvidia, source):
     deal = create(
-        supplier=nvidia, kind=DealKind.MOU, product="", product_ko="블랙웰 GPU",
-        steps=[(OCT[31], DealStatus.ANNOUNCED)], source=source,
+        supplier=nvidia,
+        kind=DealKind.MOU,
+        product="",
+        product_ko="블랙웰 GPU",
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        source=source,
     )
 
     with pytest.raises(ValidationError):
@@ -542,8 +560,12 @@ def test_mou_naming_a_product_only_in_korean_needs_a_buyer(hyundai, nvidia, sour
 
 def test_mou_without_a_product_can_be_published_without_a_buyer(nvidia, source):
     deal = create(
-        supplier=nvidia, kind=DealKind.MOU, product="", product_ko="",
-        steps=[(OCT[31], DealStatus.ANNOUNCED)], source=source,
+        supplier=nvidia,
+        kind=DealKind.MOU,
+        product="",
+        product_ko="",
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        source=source,
     )
 
     record_publish(record=deal)
@@ -576,8 +598,10 @@ def test_deal_created_published_without_a_buyer_writes_nothing(nvidia, source):
 
     with pytest.raises(ValidationError) as caught:
         create(
-            supplier=nvidia, publication=Publication.PUBLISHED,
-            steps=[(OCT[31], DealStatus.ANNOUNCED)], source=source,
+            supplier=nvidia,
+            publication=Publication.PUBLISHED,
+            steps=[(OCT[31], DealStatus.ANNOUNCED)],
+            source=source,
         )
 
     assert "buyer" in " ".join(caught.value.message_dict["publication"])
@@ -586,8 +610,11 @@ def test_deal_created_published_without_a_buyer_writes_nothing(nvidia, source):
 
 def test_deal_created_published_with_supplier_and_buyer_is_published(nvidia, samsung, source):
     deal = create(
-        supplier=nvidia, buyer=samsung, publication=Publication.PUBLISHED,
-        steps=[(OCT[31], DealStatus.ANNOUNCED)], source=source,
+        supplier=nvidia,
+        buyer=samsung,
+        publication=Publication.PUBLISHED,
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        source=source,
     )
 
     deal.refresh_from_db()
@@ -600,15 +627,17 @@ def test_deal_created_published_with_supplier_and_buyer_is_published(nvidia, sam
 
 
 def test_deal_update_publishes_only_through_the_workflow(nvidia, samsung, source):
-    deal = create(supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)],
-                  source=source)
+    deal = create(
+        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)], source=source
+    )
     writer = get_user_model().objects.create_user("writer")  # no publish permission
     title_ko = deal.title_ko
     before = written()
 
     with pytest.raises(PermissionDenied):
         services.deal_update(
-            deal=deal, by=writer,
+            deal=deal,
+            by=writer,
             fields={"title_ko": "몰래 공개", "publication": Publication.PUBLISHED},
         )
 
@@ -618,8 +647,13 @@ def test_deal_update_publishes_only_through_the_workflow(nvidia, samsung, source
 
 
 def test_deal_update_cannot_unpublish_by_setting_the_field(nvidia, samsung, source):
-    deal = create(supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)],
-                  source=source, publication=Publication.PUBLISHED)
+    deal = create(
+        supplier=nvidia,
+        buyer=samsung,
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        source=source,
+        publication=Publication.PUBLISHED,
+    )
     before = written()
 
     with pytest.raises(ValidationError) as caught:
@@ -663,7 +697,9 @@ def test_deal_update_replaces_the_parties(nvidia, samsung, hyundai):
 
 def test_failed_deal_update_leaves_the_old_parties_and_fields(nvidia, samsung):
     deal = create(
-        supplier=nvidia, buyer=samsung, title_ko="원래 제목",
+        supplier=nvidia,
+        buyer=samsung,
+        title_ko="원래 제목",
         steps=[(OCT[31], DealStatus.ANNOUNCED)],
     )
     old_parties = set(DealParty.objects.filter(deal=deal).values_list("id", "company", "role"))
@@ -692,14 +728,18 @@ def test_update_that_leaves_a_published_supply_deal_without_buyer_writes_nothing
     nvidia, samsung, source
 ):
     deal = create(
-        supplier=nvidia, buyer=samsung, publication=Publication.PUBLISHED,
-        steps=[(OCT[31], DealStatus.ANNOUNCED)], source=source,
+        supplier=nvidia,
+        buyer=samsung,
+        publication=Publication.PUBLISHED,
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        source=source,
     )
     before = written()
 
     with pytest.raises(ValidationError) as caught:
         services.deal_update(
-            deal=deal, fields={},
+            deal=deal,
+            fields={},
             parts=DealParts(parties=[PartySpec(company=nvidia, role=PartyRole.SUPPLIER)]),
         )
 
@@ -713,14 +753,13 @@ def test_failed_event_replacement_leaves_the_old_timeline(nvidia, samsung):
 
     with pytest.raises(ValidationError):
         services.deal_update(
-            deal=deal, fields={},
+            deal=deal,
+            fields={},
             parts=DealParts(events=events((NOV[5], DealStatus.SIGNED), (NOV[6], "끝"))),
         )
 
     deal.refresh_from_db()
-    assert list(deal.events.values_list("date", "status")) == [
-        (OCT[31], DealStatus.ANNOUNCED)
-    ]
+    assert list(deal.events.values_list("date", "status")) == [(OCT[31], DealStatus.ANNOUNCED)]
     assert deal.status == DealStatus.ANNOUNCED
 
 
@@ -729,7 +768,9 @@ def test_failed_event_replacement_leaves_the_old_timeline(nvidia, samsung):
 
 def test_deal_create_records_history(nvidia, samsung):
     deal = create(
-        supplier=nvidia, buyer=samsung, title_ko="역사 기록",
+        supplier=nvidia,
+        buyer=samsung,
+        title_ko="역사 기록",
         steps=[(OCT[31], DealStatus.ANNOUNCED)],
     )
 
@@ -773,8 +814,9 @@ def test_deal_record_event_refuses_a_stale_version(nvidia, samsung):
     before = written()
 
     with pytest.raises(EditConflict):
-        services.deal_record_event(deal=deal, date=NOV[5], status=DealStatus.SIGNED,
-                                   expected_version=deal.version - 1)
+        services.deal_record_event(
+            deal=deal, date=NOV[5], status=DealStatus.SIGNED, expected_version=deal.version - 1
+        )
 
     assert written() == before
 
@@ -785,7 +827,9 @@ def test_deal_record_event_refuses_a_stale_version(nvidia, samsung):
 def test_corrected_rate_recomputes_the_deals_that_used_it(nvidia, samsung):
     rate = krw_rate(OCT[29], "1431.7")
     deal = create(
-        supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)],
+        supplier=nvidia,
+        buyer=samsung,
+        steps=[(OCT[31], DealStatus.ANNOUNCED)],
         **disclosed(amount=Decimal("1400000000000")),
     )
 
@@ -824,9 +868,7 @@ def test_new_rate_closer_to_the_announcement_replaces_an_older_one(nvidia, samsu
     assert (deal.usd_amount, deal.usd_rate) == (Decimal("5600000000.00"), closer)
 
 
-def test_new_rate_after_the_announcement_or_in_another_currency_changes_nothing(
-    nvidia, samsung
-):
+def test_new_rate_after_the_announcement_or_in_another_currency_changes_nothing(nvidia, samsung):
     used = krw_rate(OCT[1], "1400")
     deal = create(
         supplier=nvidia, buyer=samsung, steps=[(OCT[31], DealStatus.ANNOUNCED)], **disclosed()
@@ -858,8 +900,11 @@ def test_rate_moved_to_another_currency_leaves_no_stale_figure(nvidia, samsung):
 
 def test_rate_save_recomputes_project_budgets():
     project = factories.ProjectFactory(
-        name_ko="울산 AI 데이터센터", amount=Decimal("7000000000000"), currency="KRW",
-        disclosure=Disclosure.ESTIMATED, start_date=NOV[1],
+        name_ko="울산 AI 데이터센터",
+        amount=Decimal("7000000000000"),
+        currency="KRW",
+        disclosure=Disclosure.ESTIMATED,
+        start_date=NOV[1],
     )
 
     rate = services.exchange_rate_save(

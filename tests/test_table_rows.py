@@ -39,48 +39,94 @@ def no_page_cache(settings):
 @pytest.fixture
 def varied():
     """Published deals unlike each other, and a draft one."""
-    factories.ExchangeRateFactory(currency="KRW", date=dt.date(2025, 10, 1),
-                                  rate=Decimal("1400.000000"), publication=PUBLISHED)
+    factories.ExchangeRateFactory(
+        currency="KRW",
+        date=dt.date(2025, 10, 1),
+        rate=Decimal("1400.000000"),
+        publication=PUBLISHED,
+    )
     samsung = factories.CompanyFactory(publication=PUBLISHED, name="", name_ko="삼성전자")
     nvidia = factories.CompanyFactory(publication=PUBLISHED, name="Nvidia", name_ko="엔비디아")
-    hidden = factories.CompanyFactory(publication=Publication.DRAFT, name="Secret Buyer",
-                                      name_ko="비공개 구매자")
+    hidden = factories.CompanyFactory(
+        publication=Publication.DRAFT, name="Secret Buyer", name_ko="비공개 구매자"
+    )
     odd = factories.CompanyFactory(publication=PUBLISHED, name=AWKWARD, name_ko="")
     won = factories.make_deal(
-        supplier=nvidia, buyer=samsung, title="", title_ko="원화 계약 (한국어만)",
-        product="", product_ko="", amount=Decimal("3500000000000"), currency="KRW",
-        disclosure=Disclosure.DISCLOSED, quantity=None, quantity_unit="",
+        supplier=nvidia,
+        buyer=samsung,
+        title="",
+        title_ko="원화 계약 (한국어만)",
+        product="",
+        product_ko="",
+        amount=Decimal("3500000000000"),
+        currency="KRW",
+        disclosure=Disclosure.DISCLOSED,
+        quantity=None,
+        quantity_unit="",
         events=((dt.date(2025, 10, 31), "signed"),),
     )
     estimated = factories.make_deal(
-        supplier=odd, buyer=nvidia, title=AWKWARD, title_ko=AWKWARD, product=AWKWARD,
-        amount=Decimal("0.01"), currency="USD", disclosure=Disclosure.ESTIMATED,
-        amount_qualifier=Qualifier.ABOUT, quantity=Decimal("260000"),
-        quantity_unit=QuantityUnit.GPUS, quantity_qualifier=Qualifier.MORE_THAN,
+        supplier=odd,
+        buyer=nvidia,
+        title=AWKWARD,
+        title_ko=AWKWARD,
+        product=AWKWARD,
+        amount=Decimal("0.01"),
+        currency="USD",
+        disclosure=Disclosure.ESTIMATED,
+        amount_qualifier=Qualifier.ABOUT,
+        quantity=Decimal("260000"),
+        quantity_unit=QuantityUnit.GPUS,
+        quantity_qualifier=Qualifier.MORE_THAN,
     )
     # More parties than a supplier and a buyer: a second supplier, a partner, and a buyer whose
     # company is still a draft (it must not show).
-    crowded = factories.make_deal(supplier=nvidia, buyer=samsung, title="Crowded",
-                                  title_ko="여러 당사자", events=((dt.date(2025, 9, 1),
-                                                                   "rumored"),))
-    services.deal_update(deal=crowded, fields={}, parts=services.DealParts(parties=[
-        services.PartySpec(company=nvidia, role=PartyRole.SUPPLIER),
-        services.PartySpec(company=odd, role=PartyRole.SUPPLIER),
-        services.PartySpec(company=samsung, role=PartyRole.BUYER),
-        services.PartySpec(company=hidden, role=PartyRole.BUYER),
-        services.PartySpec(company=factories.CompanyFactory(
-            publication=PUBLISHED, name="Korea", name_ko="대한민국 정부"), role=PartyRole.PARTNER),
-    ]))
-    undisclosed = factories.make_deal(buyer=hidden, title="Undisclosed",
-                                      title_ko="비공개 금액", disclosure=Disclosure.UNDISCLOSED)
-    draft = factories.make_deal(supplier=nvidia, buyer=samsung, title="Draft deal",
-                                publication=Publication.DRAFT)
+    crowded = factories.make_deal(
+        supplier=nvidia,
+        buyer=samsung,
+        title="Crowded",
+        title_ko="여러 당사자",
+        events=((dt.date(2025, 9, 1), "rumored"),),
+    )
+    services.deal_update(
+        deal=crowded,
+        fields={},
+        parts=services.DealParts(
+            parties=[
+                services.PartySpec(company=nvidia, role=PartyRole.SUPPLIER),
+                services.PartySpec(company=odd, role=PartyRole.SUPPLIER),
+                services.PartySpec(company=samsung, role=PartyRole.BUYER),
+                services.PartySpec(company=hidden, role=PartyRole.BUYER),
+                services.PartySpec(
+                    company=factories.CompanyFactory(
+                        publication=PUBLISHED, name="Korea", name_ko="대한민국 정부"
+                    ),
+                    role=PartyRole.PARTNER,
+                ),
+            ]
+        ),
+    )
+    undisclosed = factories.make_deal(
+        buyer=hidden, title="Undisclosed", title_ko="비공개 금액", disclosure=Disclosure.UNDISCLOSED
+    )
+    draft = factories.make_deal(
+        supplier=nvidia, buyer=samsung, title="Draft deal", publication=Publication.DRAFT
+    )
     return [won, estimated, crowded, undisclosed, draft]
 
 
 def parties(deal) -> list[tuple]:
-    return [(p.role, p.company.slug, p.company.name, p.company.name_ko, str(p.company),
-             p.company.get_absolute_url()) for p in deal.public_parties]
+    return [
+        (
+            p.role,
+            p.company.slug,
+            p.company.name,
+            p.company.name_ko,
+            str(p.company),
+            p.company.get_absolute_url(),
+        )
+        for p in deal.public_parties
+    ]
 
 
 def test_both_ways_give_the_same_deals_and_public_parties(varied, both_ways):
@@ -126,7 +172,10 @@ def test_several_tables_are_read_together_each_in_its_order(varied):
     with CaptureQueriesContext(connection) as captured:
         tables = deal_tables(lists)
     assert [[d.pk for d in rows] for rows in tables] == [
-        [crowded.pk, won.pk], [], [won.pk, undisclosed.pk], [estimated.pk],
+        [crowded.pk, won.pk],
+        [],
+        [won.pk, undisclosed.pk],
+        [estimated.pk],
     ]
     assert tables[0][1] is tables[2][0]  # one read, shared by the tables that show it
     assert len(captured.captured_queries) == (1 if ON_POSTGRESQL else 2)
@@ -149,10 +198,14 @@ def test_one_prepared_statement_reads_any_number_of_rows(varied, settings):
     assert not any(q["sql"].startswith("EXECUTE") for q in captured.captured_queries)
 
 
-@pytest.mark.parametrize(("address", "count"), [
-    ("/deals/", 4), ("/ko/deals/", 4),
-    ("/deals/?" + urlencode({"q": "원화", "ordering": "-usd_amount"}), 1),
-])
+@pytest.mark.parametrize(
+    ("address", "count"),
+    [
+        ("/deals/", 4),
+        ("/ko/deals/", 4),
+        ("/deals/?" + urlencode({"q": "원화", "ordering": "-usd_amount"}), 1),
+    ],
+)
 def test_the_deal_list_is_the_same_page_either_way(client, varied, both_ways, address, count):
     fast, orm = both_ways(client.get, address)
     assert fast.status_code == orm.status_code == 200
@@ -169,6 +222,7 @@ def test_a_company_page_lists_its_deals_in_each_role(client, varied, both_ways):
     context = fast.context
     # (in the deal list's order, where a missing announcement date sorts by the database's rule)
     assert sorted(d.title_ko for d in context["deals_as_supplier"]) == [
-        "여러 당사자", "원화 계약 (한국어만)",
+        "여러 당사자",
+        "원화 계약 (한국어만)",
     ]
     assert [d.slug for d in context["deals_as_buyer"]] == [varied[1].slug]

@@ -153,13 +153,15 @@ def test_network_rows_match_the_template_loop_they_replace(varied_deals, languag
     lone.parties.filter(role=models.PartyRole.BUYER).delete()
     # A second public supplier: a line, and a row, from each supplier to the buyer.
     DealPartyFactory(
-        deal=varied_deals[0], role=models.PartyRole.SUPPLIER,
-        company=CompanyFactory(name="Second <b>", name_ko="둘째 공급사",
-                               publication=models.Publication.PUBLISHED),
+        deal=varied_deals[0],
+        role=models.PartyRole.SUPPLIER,
+        company=CompanyFactory(
+            name="Second <b>", name_ko="둘째 공급사", publication=models.Publication.PUBLISHED
+        ),
     )
-    deals = list(models.Deal.objects.filter(
-        pk__in=[d.pk for d in varied_deals] + [lone.pk]
-    ).for_network())
+    deals = list(
+        models.Deal.objects.filter(pk__in=[d.pk for d in varied_deals] + [lone.pk]).for_network()
+    )
     with translation.override(language):
         expected = REFERENCE_NETWORK_ROWS.render(Context({"deals": deals}))
         got = network_rows(deals)
@@ -324,12 +326,17 @@ def linked_records(db):
     return {
         "meetings": [
             MeetingFactory(title='<b>"APEC" & CEO</b>', title_ko="에이펙 CEO 서밋"),
-            MeetingFactory(title="", title_ko="경주 만찬", timezone="Asia/Seoul",
-                           starts_at=dt.datetime(2025, 10, 30, 16, 0, tzinfo=dt.UTC)),
+            MeetingFactory(
+                title="",
+                title_ko="경주 만찬",
+                timezone="Asia/Seoul",
+                starts_at=dt.datetime(2025, 10, 30, 16, 0, tzinfo=dt.UTC),
+            ),
         ],
         "people": [
-            PersonFactory(name="Jensen Huang", name_ko="젠슨 황", title="CEO <founder>",
-                          title_ko=""),
+            PersonFactory(
+                name="Jensen Huang", name_ko="젠슨 황", title="CEO <founder>", title_ko=""
+            ),
             PersonFactory(name="", name_ko="이재용", title="", title_ko=""),
             PersonFactory(name="A & B", name_ko="", title="", title_ko="회장"),
         ],
@@ -384,9 +391,16 @@ def test_html_format_gives_format_htmls_html():
     from deals.templatetags.deals_tags import html_format
 
     values = [
-        "<script>alert('삼성')</script> & \"quotes\"", mark_safe("<b>이미 안전</b>"),
-        gettext_lazy("Deals"), mark_safe(gettext_lazy("Deals")), 260000, Decimal("0.01"),
-        None, "", "🚀\u2028", dt.date(2025, 10, 31),
+        "<script>alert('삼성')</script> & \"quotes\"",
+        mark_safe("<b>이미 안전</b>"),
+        gettext_lazy("Deals"),
+        mark_safe(gettext_lazy("Deals")),
+        260000,
+        Decimal("0.01"),
+        None,
+        "",
+        "🚀\u2028",
+        dt.date(2025, 10, 31),
     ]
     template_text = '<a href="{}" title="{}">{}</a>'
     for language in ("en", "ko"):
@@ -400,8 +414,23 @@ def test_html_format_gives_format_htmls_html():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "삼성전자", "SK hynix Inc.", "&", "<", ">", '"', "'", "a&b", "<삼성>", "AT&T's \"GPU\"",
-     "&amp; already", "끝에 '", "\u2028\x00", "🚀 < 🚀"],
+    [
+        "",
+        "삼성전자",
+        "SK hynix Inc.",
+        "&",
+        "<",
+        ">",
+        '"',
+        "'",
+        "a&b",
+        "<삼성>",
+        'AT&T\'s "GPU"',
+        "&amp; already",
+        "끝에 '",
+        "\u2028\x00",
+        "🚀 < 🚀",
+    ],
 )
 def test_escape_text_gives_what_html_escape_gives(text):
     from html import escape as python_escape
@@ -593,8 +622,12 @@ PAGES = {
     "by cursor, at the end": KeysetPage([], None, next_cursor=None, previous_cursor=CURSOR),
     "by cursor, nothing either way": KeysetPage([], None, next_cursor=None, previous_cursor=None),
 }
-QUERIES = ["", "supplier=nvidia", "q=%EC%82%BC%EC%84%B1&status=signed&status=mou",
-           'q=<b>"&x=\'삼성\'']
+QUERIES = [
+    "",
+    "supplier=nvidia",
+    "q=%EC%82%BC%EC%84%B1&status=signed&status=mou",
+    "q=<b>\"&x='삼성'",
+]
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
@@ -636,15 +669,31 @@ def page_links(html: str) -> list[str]:
 def test_pagination_offers_the_pages_around_the_readers_page():
     values = {"is_paginated": True, "page_obj": numbered(1000, 20), "filter_query": "kind=order"}
     got = PAGINATION.render(Context(values))
-    assert page_links(got) == ["1", "2", "…", "17", "18", "19", "[20]", "21", "22", "23", "…",
-                               "39", "40"]
+    assert page_links(got) == [
+        "1",
+        "2",
+        "…",
+        "17",
+        "18",
+        "19",
+        "[20]",
+        "21",
+        "22",
+        "23",
+        "…",
+        "39",
+        "40",
+    ]
     assert 'rel="prev" href="?kind=order&amp;page=19"' in got
     assert 'rel="next" href="?kind=order&amp;page=21"' in got
 
 
 def test_the_last_numbered_page_goes_on_by_cursor():
-    values = {"is_paginated": True, "page_obj": numbered(1000, 40, next_cursor=CURSOR),
-              "filter_query": ""}
+    values = {
+        "is_paginated": True,
+        "page_obj": numbered(1000, 40, next_cursor=CURSOR),
+        "filter_query": "",
+    }
     got = PAGINATION.render(Context(values))
     assert page_links(got) == ["1", "2", "…", "37", "38", "39", "[40]"]
     assert f'rel="next" href="?cursor={CURSOR.replace("=", "%3D")}"' in got
@@ -675,7 +724,9 @@ REFERENCE_RECORD = {
     ),
     "sources": Template(
         """{% load deals_tags %}{% for source in sources %}
-    <li id="source-{{ source.slug }}">""" + _REFERENCE_SOURCE + """</li>
+    <li id="source-{{ source.slug }}">"""
+        + _REFERENCE_SOURCE
+        + """</li>
   {% endfor %}"""
     ),
     "parties": Template(
@@ -703,36 +754,83 @@ def deal_record(db):
     an address, an unpublished source and none; sources dated to the month and the quarter;
     ugly, one-language and Korean-only text; parties with and without notes in three roles."""
     published = models.Publication.PUBLISHED
-    linked = SourceFactory(publication=published, title='"Deal" <b>signed</b> & co',
-                           title_ko="", url="https://news.example.kr/a?x=1&y=<2>",
-                           publisher="", publisher_ko="예시일보", language="ko",
-                           published_on=dt.date(2025, 10, 1), published_on_precision="month")
-    offline = SourceFactory(publication=published, title="", title_ko="정부 보도자료 <원문>",
-                            url="", publisher="Gov & Co", publisher_ko="",
-                            published_on=dt.date(2025, 7, 2), published_on_precision="quarter")
+    linked = SourceFactory(
+        publication=published,
+        title='"Deal" <b>signed</b> & co',
+        title_ko="",
+        url="https://news.example.kr/a?x=1&y=<2>",
+        publisher="",
+        publisher_ko="예시일보",
+        language="ko",
+        published_on=dt.date(2025, 10, 1),
+        published_on_precision="month",
+    )
+    offline = SourceFactory(
+        publication=published,
+        title="",
+        title_ko="정부 보도자료 <원문>",
+        url="",
+        publisher="Gov & Co",
+        publisher_ko="",
+        published_on=dt.date(2025, 7, 2),
+        published_on_precision="quarter",
+    )
     undated = SourceFactory(publication=published, published_on=None)
     draft = SourceFactory(publication=models.Publication.DRAFT, title="Secret <draft>")
     deal = make_deal(title="엔비디아 & 삼성")
-    models.DealEvent.objects.bulk_create([
-        models.DealEvent(deal=deal, date=dt.date(2025, 10, 31), status=models.DealStatus.SIGNED,
-                         note='<script>alert("x")</script>', note_ko="", source=linked),
-        models.DealEvent(deal=deal, date=dt.date(2025, 10, 1), date_precision="month",
-                         status=models.DealStatus.REPORTED, note="", note_ko="보도됨",
-                         source=offline),
-        models.DealEvent(deal=deal, date=dt.date(2025, 7, 1), date_precision="quarter",
-                         status=models.DealStatus.RUMORED, source=draft),
-        models.DealEvent(deal=deal, date=dt.date(2025, 1, 1), date_precision="year",
-                         status=models.DealStatus.RUMORED, source=None),
-    ])
+    models.DealEvent.objects.bulk_create(
+        [
+            models.DealEvent(
+                deal=deal,
+                date=dt.date(2025, 10, 31),
+                status=models.DealStatus.SIGNED,
+                note='<script>alert("x")</script>',
+                note_ko="",
+                source=linked,
+            ),
+            models.DealEvent(
+                deal=deal,
+                date=dt.date(2025, 10, 1),
+                date_precision="month",
+                status=models.DealStatus.REPORTED,
+                note="",
+                note_ko="보도됨",
+                source=offline,
+            ),
+            models.DealEvent(
+                deal=deal,
+                date=dt.date(2025, 7, 1),
+                date_precision="quarter",
+                status=models.DealStatus.RUMORED,
+                source=draft,
+            ),
+            models.DealEvent(
+                deal=deal,
+                date=dt.date(2025, 1, 1),
+                date_precision="year",
+                status=models.DealStatus.RUMORED,
+                source=None,
+            ),
+        ]
+    )
     deal.sources.add(linked, offline, undated, draft)
     company = CompanyFactory(publication=published, name='A & "B" <i>', name_ko="")
-    DealPartyFactory(deal=deal, company=company, role=models.PartyRole.INVESTOR,
-                     note="<b>50%</b>", note_ko="")
-    DealPartyFactory(deal=deal, company=CompanyFactory(publication=published, name="",
-                                                       name_ko="정부"),
-                     role=models.PartyRole.GOVERNMENT, note="", note_ko="주관")
-    DealPartyFactory(deal=deal, company=CompanyFactory(publication=published), note="2nd",
-                     role=models.PartyRole.SUPPLIER)
+    DealPartyFactory(
+        deal=deal, company=company, role=models.PartyRole.INVESTOR, note="<b>50%</b>", note_ko=""
+    )
+    DealPartyFactory(
+        deal=deal,
+        company=CompanyFactory(publication=published, name="", name_ko="정부"),
+        role=models.PartyRole.GOVERNMENT,
+        note="",
+        note_ko="주관",
+    )
+    DealPartyFactory(
+        deal=deal,
+        company=CompanyFactory(publication=published),
+        note="2nd",
+        role=models.PartyRole.SUPPLIER,
+    )
     return models.Deal.objects.published().for_detail().get(pk=deal.pk)
 
 
@@ -774,7 +872,7 @@ def test_record_tags_cite_what_is_public_in_the_readers_language(deal_record):
 REFERENCE_UPDATED = Template(
     """{% load i18n tz deals_tags %}<p class="record-updated muted">{% with date=record.updated_at|localtime|fdate %}{% blocktranslate %}Last updated {{ date }}{% endblocktranslate %}{% endwith %} · <a href="{% url changes record.slug %}">{% translate "Change log" %}</a></p>"""
 )
-UPDATED = Template('{% load deals_tags %}{% last_updated record changes %}')
+UPDATED = Template("{% load deals_tags %}{% last_updated record changes %}")
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
@@ -827,9 +925,17 @@ def test_main_nav_matches_the_template_it_replaces(rf, language, path):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "짧은 요약", "a" * 200, "a" * 201, "삼" * 250, "<b>bold</b> & " * 30,
-     # Hangul in decomposed form (as some keyboards send it): NFC-normalised as truncatechars does.
-     "\u1109\u1161\u11b7\u1109\u1165\u11bc" * 10, "e\u0301" * 150],
+    [
+        "",
+        "짧은 요약",
+        "a" * 200,
+        "a" * 201,
+        "삼" * 250,
+        "<b>bold</b> & " * 30,
+        # Hangul in decomposed form (as some keyboards send it): NFC-normalised as truncatechars does.
+        "\u1109\u1161\u11b7\u1109\u1165\u11bc" * 10,
+        "e\u0301" * 150,
+    ],
 )
 @pytest.mark.parametrize("length", [1, 160, 200, 0, -1])
 def test_shorten_gives_what_truncatechars_gives(text, length):

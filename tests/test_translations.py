@@ -27,8 +27,9 @@ def _entries(text: str) -> list[dict]:
                 entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
             elif line.startswith("#"):
                 continue
-            elif match := re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"$',
-                                   line):
+            elif match := re.match(
+                r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"$', line
+            ):
                 key = match.group(1)
                 value = match.group(2)
                 if key.startswith("msgstr"):
@@ -75,14 +76,16 @@ def test_the_compiled_catalog_matches_the_source():
         assert got == _unescape(entry["msgstr"][0]), msgid
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None,
-                    reason="needs GNU gettext (.ci/run installs it)")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="needs GNU gettext (.ci/run installs it)"
+)
 def test_no_string_in_the_code_is_missing_from_the_catalog(tmp_path, settings):
     # makemessages writes into locale/ of the current directory: run it over a copy.
     root = Path(settings.BASE_DIR)
     for folder in ("deals", "dealtracker", "templates", "locale"):
-        shutil.copytree(root / folder, tmp_path / folder,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        shutil.copytree(
+            root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__", "*.mo")
+        )
     import os
 
     cwd = os.getcwd()

@@ -22,11 +22,11 @@ CSV = (
     "slug,title,title_ko,kind,product,product_ko,product_category,quantity_qualifier,quantity,"
     "quantity_unit,disclosure,amount,currency,suppliers,buyers,sources,status,status_on\n"
     "nvidia-hyundai-blackwell,Nvidia to supply Hyundai with Blackwell GPUs,"
-    "\"엔비디아, 현대차그룹에 블랙웰 GPU 공급\",supply_contract,Blackwell GPUs,블랙웰 GPU,gpu,"
-    "up_to,\"50,000\",gpus,undisclosed,,,nvidia,hyundai-motor-group,"
+    '"엔비디아, 현대차그룹에 블랙웰 GPU 공급",supply_contract,Blackwell GPUs,블랙웰 GPU,gpu,'
+    'up_to,"50,000",gpus,undisclosed,,,nvidia,hyundai-motor-group,'
     "https://news.example.kr/2025/10/31/hyundai,announced,2025-10-31\n"
     "nvidia-naver-blackwell,Nvidia to supply Naver,엔비디아 네이버 공급,supply_contract,"
-    "Blackwell GPUs,블랙웰 GPU,gpu,more_than,\"60,000\",gpus,undisclosed,,,nvidia,naver,"
+    'Blackwell GPUs,블랙웰 GPU,gpu,more_than,"60,000",gpus,undisclosed,,,nvidia,naver,'
     "https://news.example.kr/2025/10/31/hyundai,announced,2025-10-31\n"
 )
 SLUG = "nvidia-hyundai-blackwell"
@@ -43,25 +43,34 @@ def _as_of(when) -> str:
 
 
 def test_import_review_publish_correct_revert_and_read_as_of(editor, desk_editor):
-    for slug, name, name_ko in [("nvidia", "NVIDIA", "엔비디아"),
-                                ("hyundai-motor-group", "Hyundai Motor Group", "현대차그룹"),
-                                ("naver", "Naver", "네이버")]:
-        factories.CompanyFactory(slug=slug, name=name, name_ko=name_ko,
-                                 publication=models.Publication.PUBLISHED)
-    factories.SourceFactory(url="https://news.example.kr/2025/10/31/hyundai",
-                            title_ko="현대차 GPU 5만 장", publication=models.Publication.PUBLISHED)
+    for slug, name, name_ko in [
+        ("nvidia", "NVIDIA", "엔비디아"),
+        ("hyundai-motor-group", "Hyundai Motor Group", "현대차그룹"),
+        ("naver", "Naver", "네이버"),
+    ]:
+        factories.CompanyFactory(
+            slug=slug, name=name, name_ko=name_ko, publication=models.Publication.PUBLISHED
+        )
+    factories.SourceFactory(
+        url="https://news.example.kr/2025/10/31/hyundai",
+        title_ko="현대차 GPU 5만 장",
+        publication=models.Publication.PUBLISHED,
+    )
     writer, desk, reader = _client(editor), _client(desk_editor), Client()
 
     # 1. The editor imports the file: a preview first, then the confirmed import, as drafts.
     with at(kst(30, 9)):
         upload = SimpleUploadedFile("거래.csv", CSV.encode("cp949"))
-        preview = writer.post(reverse("admin:deals_deal_import"),
-                              {"import_file": upload, "resource": "0"})
+        preview = writer.post(
+            reverse("admin:deals_deal_import"), {"import_file": upload, "resource": "0"}
+        )
         assert preview.status_code == 200
         assert not preview.context.get("problems"), preview.context.get("problems")
         form = preview.context["confirm_form"]
-        done = writer.post(reverse("admin:deals_deal_process_import"),
-                           {name: form.initial.get(name, "") for name in form.fields})
+        done = writer.post(
+            reverse("admin:deals_deal_process_import"),
+            {name: form.initial.get(name, "") for name in form.fields},
+        )
         assert done.status_code == 302
     deal = models.Deal.objects.get(slug=SLUG)
     assert deal.publication == models.Publication.DRAFT
@@ -84,9 +93,10 @@ def test_import_review_publish_correct_revert_and_read_as_of(editor, desk_editor
 
     # 4. An editor "corrects" the figure (a mistake, as it turns out).
     with at(kst(31, 10)):
-        response = writer.post(change_url(deal),
-                               admin_form(writer, deal, quantity="260000",
-                                          change_reason="26만 장으로 정정"))
+        response = writer.post(
+            change_url(deal),
+            admin_form(writer, deal, quantity="260000", change_reason="26만 장으로 정정"),
+        )
         assert response.status_code == 302
     deal.refresh_from_db()
     assert deal.quantity == Decimal("260000")

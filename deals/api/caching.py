@@ -67,16 +67,23 @@ class AnonymousReadCacheMixin:
     def _cached_answer(self, request) -> HttpResponse | None:
         """The stored answer, after counting the request against the throttles; None when it
         must go through DRF (not stored yet or stale, or throttled: DRF answers 429)."""
-        key = cache_key(KEY_PREFIX, request.method, request.get_full_path(),
-                        getattr(request, "LANGUAGE_CODE", ""))
-        throttles = [(throttle, throttle.window(request, self))
-                     for throttle in self.get_throttles()]
+        key = cache_key(
+            KEY_PREFIX,
+            request.method,
+            request.get_full_path(),
+            getattr(request, "LANGUAGE_CODE", ""),
+        )
+        throttles = [
+            (throttle, throttle.window(request, self)) for throttle in self.get_throttles()
+        ]
         throttles = [(throttle, window) for throttle, window in throttles if window is not None]
         counts, generation, stored = count_and_read_fresh(
             [window for _throttle, window in throttles], key, near=True
         )
-        if not all(throttle.allows(count)
-                   for (throttle, _window), count in zip(throttles, counts, strict=True)):
+        if not all(
+            throttle.allows(count)
+            for (throttle, _window), count in zip(throttles, counts, strict=True)
+        ):
             return None  # DRF counts it again (one more over the limit) and answers 429
         setattr(request, COUNTED, True)
         if stored is None:
@@ -100,11 +107,16 @@ class AnonymousReadCacheMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         key = self._read_cache_key
         if key is not None and response.status_code == 200 and not response.streaming:
-            headers = [(name, value) for name, value in response.items()
-                       if name.lower() not in NOT_STORED]
+            headers = [
+                (name, value) for name, value in response.items() if name.lower() not in NOT_STORED
+            ]
             stamp = getattr(self, "last_modified", None)
-            stored = (response.content, headers, response.get("ETag"),
-                      int(stamp.timestamp()) if stamp is not None else None)
+            stored = (
+                response.content,
+                headers,
+                response.get("ETag"),
+                int(stamp.timestamp()) if stamp is not None else None,
+            )
             store_fresh(key, self._read_generation, stored, page_cache_seconds())
             response["X-Cache"] = "miss"
         return response

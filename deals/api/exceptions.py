@@ -160,7 +160,10 @@ def api_exception_handler(exc, context):
             "Authorization: Token <your token>."
         )
     response.data = error_body(
-        status_code=response.status_code, code=code, message=message, fields=fields,
+        status_code=response.status_code,
+        code=code,
+        message=message,
+        fields=fields,
         request_id=request_id,
     )
     if getattr(exc, "etag", None):
@@ -185,6 +188,7 @@ def not_found(request, *args, **kwargs):
         message = _("There is no API endpoint at this address. Did you mean %(path)s/ ?") % {
             "path": request.path
         }
-    body = error_body(status_code=404, code="not_found", message=message,
-                      request_id=request_id_of(request))
+    body = error_body(
+        status_code=404, code="not_found", message=message, request_id=request_id_of(request)
+    )
     return JsonResponse(body, status=404)

@@ -74,8 +74,7 @@ class Plan:
                 type(field) is api.OffsetDateTimeField
                 and settings.USE_TZ
                 and not hasattr(field, "timezone")
-                and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower()
-                == ISO_8601
+                and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
             ):
                 steps.append((name, DATETIME, tuple(field.source_attrs), field))
             else:
@@ -105,8 +104,8 @@ class Plan:
             elif kind == TEXT and type(value) is str:
                 out[name] = value
             elif kind == CHOICE and type(value) is str:
-                out[name] = value if value == "" else field.choice_strings_to_values.get(
-                    value, value
+                out[name] = (
+                    value if value == "" else field.choice_strings_to_values.get(value, value)
                 )
             elif kind == DATETIME and type(value) is dt.datetime and value.utcoffset() is not None:
                 out[name] = offset_datetime(value, state.tz)

@@ -64,11 +64,15 @@ def parse_as_of(raw: str) -> dt.datetime:
     except (ValueError, OverflowError):
         raise refuse("This date or time does not exist, such as 30 February.") from None
     if value is None:
-        raise refuse("Give an ISO 8601 date and time with its offset, such as "
-                      "2025-10-30T12:00+09:00 or 2025-10-30T03:00Z.")
+        raise refuse(
+            "Give an ISO 8601 date and time with its offset, such as "
+            "2025-10-30T12:00+09:00 or 2025-10-30T03:00Z."
+        )
     if value.utcoffset() is None:
-        raise refuse("Give the time's offset, such as +09:00 for Seoul or Z for UTC; a time "
-                      "without one is ambiguous.")
+        raise refuse(
+            "Give the time's offset, such as +09:00 for Seoul or Z for UTC; a time "
+            "without one is ambiguous."
+        )
     try:
         # In UTC: PostgreSQL refuses offsets beyond ±15:59, which Python accepts.
         return value.astimezone(dt.UTC)
@@ -89,20 +93,24 @@ def as_of_rows(view, request, at: dt.datetime):
     filterset = getattr(view, "filterset_class", None)
     filters = filterset.base_filters if filterset else {}
     refused = sorted(
-        name for name in request.query_params
-        if name in filters and name not in ("q", "ordering")
+        name for name in request.query_params if name in filters and name not in ("q", "ordering")
     )
     if refused:
-        raise ValidationError({
-            name: [f"Not available with {AS_OF}; only q, search, ordering, page_size and "
-                   "cursor are."]
-            for name in refused
-        })
+        raise ValidationError(
+            {
+                name: [
+                    f"Not available with {AS_OF}; only q, search, ordering, page_size and "
+                    "cursor are."
+                ]
+                for name in refused
+            }
+        )
     sort = filters.get("ordering")
     ordering = request.query_params.get("ordering")
     if ordering and isinstance(sort, SortFilter) and ordering.lstrip("-") not in sort.keys:
-        raise ValidationError({"ordering": [f"Use one of {', '.join(sort.keys)}, with - in "
-                                            "front for descending."]})
+        raise ValidationError(
+            {"ordering": [f"Use one of {', '.join(sort.keys)}, with - in front for descending."]}
+        )
     rows = history.published_as_of(view.model, at)
     term = (request.query_params.get("search") or request.query_params.get("q") or "").strip()
     if term:
@@ -121,8 +129,12 @@ def _kind_name(kind, record) -> str:
         return "sources"
     if kind is DealMeeting:
         return "deals" if not isinstance(record, Deal) else "meetings"
-    return {DealParty: "parties", ProjectParty: "parties", DealEvent: "events",
-            Attendance: "attendance"}[kind]
+    return {
+        DealParty: "parties",
+        ProjectParty: "parties",
+        DealEvent: "events",
+        Attendance: "attendance",
+    }[kind]
 
 
 def _json(value):
@@ -141,7 +153,8 @@ class Slugs:
     def __init__(self, wanted: dict[type, set[int]]) -> None:
         self.by_model = {
             model: dict(model.objects.published().filter(id__in=ids).values_list("id", "slug"))
-            for model, ids in wanted.items() if ids
+            for model, ids in wanted.items()
+            if ids
         }
 
     def get(self, model, pk) -> str | None:
@@ -209,8 +222,14 @@ def versions_json(record, versions, context) -> list[dict]:
                 new = slugs.get(history.Source, change.new) if change.new else None
                 if old is None and new is None:
                     continue
-                rows.append({"kind": "sources", "action": change.action,
-                             "old": old and {"source": old}, "new": new and {"source": new}})
+                rows.append(
+                    {
+                        "kind": "sources",
+                        "action": change.action,
+                        "old": old and {"source": old},
+                        "new": new and {"source": new},
+                    }
+                )
                 continue
             old, new = (
                 _row_json(model, change.kind, row, slugs) if row is not None else None
@@ -218,22 +237,30 @@ def versions_json(record, versions, context) -> list[dict]:
             )
             if (old is None) != (change.old is None) or (new is None) != (change.new is None):
                 continue  # it names a record that is not public
-            rows.append({"kind": _kind_name(change.kind, record), "action": change.action,
-                         "old": old, "new": new})
+            rows.append(
+                {
+                    "kind": _kind_name(change.kind, record),
+                    "action": change.action,
+                    "old": old,
+                    "new": new,
+                }
+            )
         as_of_url = None
         if version.event != history.WITHDRAWN:
             link = api_link(context, basename, record)
             as_of_url = f"{link}?{urlencode({AS_OF: as_of_text(version.date)})}"
-        entries.append({
-            "version": version.version,
-            "date": as_of_text(version.date),
-            "event": version.event,
-            "as_of_url": as_of_url,
-            "changes": changes,
-            "rows": rows,
-            "note": version.note,
-            "note_ko": version.note_ko,
-        })
+        entries.append(
+            {
+                "version": version.version,
+                "date": as_of_text(version.date),
+                "event": version.event,
+                "as_of_url": as_of_url,
+                "changes": changes,
+                "rows": rows,
+                "note": version.note,
+                "note_ko": version.note_ko,
+            }
+        )
     return entries
 
 
@@ -250,7 +277,7 @@ def page_of(versions: list, request, pagination) -> tuple[list, str | None, str 
         if backwards:
             end = next((i for i, v in enumerate(versions) if v.version <= after), len(versions))
             start = max(0, end - size)
-    page = versions[start:start + size]
+    page = versions[start : start + size]
     url = request.build_absolute_uri()
 
     def link(version, backwards):
@@ -295,7 +322,8 @@ class VersionSerializer(serializers.Serializer):
         many=True, help_text="Public fields changed since the previous published version."
     )
     rows = RowChangeSerializer(
-        many=True, help_text="Parties, timeline steps, meetings, attendance and sources added, "
+        many=True,
+        help_text="Parties, timeline steps, meetings, attendance and sources added, "
         "removed or changed since the previous published version.",
     )
     note = serializers.CharField(help_text="The public note of a withdrawal.")

@@ -94,8 +94,11 @@ class KeysetPagination(BasePagination):
         backwards = bool(cursor and cursor[1])
         try:
             page, more = keyset.page(
-                queryset, self.key, cursor[0] if cursor else None,
-                backwards=backwards, size=self.page_size,
+                queryset,
+                self.key,
+                cursor[0] if cursor else None,
+                backwards=backwards,
+                size=self.page_size,
             )
         except (DjangoValidationError, ValueError, TypeError):
             raise self.invalid_cursor() from None

@@ -158,9 +158,11 @@ class Statement:
         return self.param("tz")
 
     def visible(self, alias: str) -> str:
-        return f"({self.param('drafts', 'boolean')} OR {alias}.publication = " + literal(
-            Publication.PUBLISHED
-        ) + ")"
+        return (
+            f"({self.param('drafts', 'boolean')} OR {alias}.publication = "
+            + literal(Publication.PUBLISHED)
+            + ")"
+        )
 
     def api_url(self, basename: str, alias: str) -> str:
         template = self.param("api:" + basename)
@@ -215,8 +217,7 @@ class Statement:
             return as_text(column)
         if isinstance(drf_field, drf_fields.DateTimeField):
             if (
-                str(getattr(drf_field, "format", api_settings.DATETIME_FORMAT)).lower()
-                != ISO_8601
+                str(getattr(drf_field, "format", api_settings.DATETIME_FORMAT)).lower() != ISO_8601
                 or hasattr(drf_field, "timezone")
                 or not settings.USE_TZ
                 or not isinstance(drf_field, api.OffsetDateTimeField)
@@ -245,8 +246,10 @@ class Statement:
     def ref(self, serializer_class, alias: str, methods: dict) -> str:
         """A visible related record's reference, else null."""
         body = self.fields(serializer_class, {(): alias}, methods)
-        return f"CASE WHEN {alias}.id IS NOT NULL AND {self.visible(alias)} THEN {body} " \
+        return (
+            f"CASE WHEN {alias}.id IS NOT NULL AND {self.visible(alias)} THEN {body} "
             "ELSE 'null' END"
+        )
 
 
 # --- The deal statement ------------------------------------------------------------------------
@@ -273,30 +276,46 @@ def deal_select(q: Statement, where: str) -> str:
 
     The last is what DealViewSet.record_last_modified reads for the Last-Modified header."""
     party = q.fields(
-        api.DealPartySerializer, {(): "p", ("company",): "c"},
+        api.DealPartySerializer,
+        {(): "p", ("company",): "c"},
         {"api_url": q.api_url("company", "c")},
     )
-    event = q.fields(api.DealEventSerializer, {(): "e"}, {
-        "source": q.ref(api.SourceRefSerializer, "es", source_methods(q, "es")),
-    })
+    event = q.fields(
+        api.DealEventSerializer,
+        {(): "e"},
+        {
+            "source": q.ref(api.SourceRefSerializer, "es", source_methods(q, "es")),
+        },
+    )
     source = q.fields(api.SourceRefSerializer, {(): "s"}, source_methods(q, "s"))
     meeting = q.fields(
-        api.DealMeetingSerializer, {(): "m", ("meeting",): "mt"},
+        api.DealMeetingSerializer,
+        {(): "m", ("meeting",): "mt"},
         {"api_url": q.api_url("meeting", "mt"), "html_url": q.html_url(Meeting, "mt")},
     )
-    deal = q.fields(api.DealSerializer, {(): "d"}, {
-        "api_url": q.api_url("deal", "d"),
-        "html_url": q.html_url(Deal, "d"),
-        "usd_rate": q.ref(api.RateRefSerializer, "r",
-                          {"api_url": q.api_url("exchange-rate", "r")}),
-        "project": q.ref(api.ProjectRefSerializer, "pr", {
-            "api_url": q.api_url("project", "pr"), "html_url": q.html_url(Project, "pr"),
-        }),
-        "parties": "pa.body",
-        "events": "ev.body",
-        "meetings": "mm.body",
-        "sources": "so.body",
-    })
+    deal = q.fields(
+        api.DealSerializer,
+        {(): "d"},
+        {
+            "api_url": q.api_url("deal", "d"),
+            "html_url": q.html_url(Deal, "d"),
+            "usd_rate": q.ref(
+                api.RateRefSerializer, "r", {"api_url": q.api_url("exchange-rate", "r")}
+            ),
+            "project": q.ref(
+                api.ProjectRefSerializer,
+                "pr",
+                {
+                    "api_url": q.api_url("project", "pr"),
+                    "html_url": q.html_url(Project, "pr"),
+                },
+            ),
+            "parties": "pa.body",
+            "events": "ev.body",
+            "meetings": "mm.body",
+            "sources": "so.body",
+        },
+    )
     links = Deal.sources.through._meta
     deal_column = links.get_field("deal").column
     source_column = links.get_field("source").column
@@ -386,8 +405,11 @@ def link_templates(context) -> dict[str, str]:
     request = context.get("request")
     key = (
         (request.scheme, request.get_host(), getattr(request, "version", None))
-        if request is not None else None,
-        get_script_prefix(), get_language(), get_urlconf(),
+        if request is not None
+        else None,
+        get_script_prefix(),
+        get_language(),
+        get_urlconf(),
     )
     found = _templates.get(key)
     if found is None:
@@ -427,7 +449,8 @@ def ready(context) -> bool:
             _refusals.add(str(refused))
             logger.warning(
                 "The API's deals are written by the serializers, not PostgreSQL, about four "
-                "times slower: %s (deals/api/pg_json.py)", refused,
+                "times slower: %s (deals/api/pg_json.py)",
+                refused,
             )
         return False
     return True

@@ -118,7 +118,8 @@ class ApiModelSerializer(serializers.ModelSerializer):
 def country_field():
     """A country as its ISO 3166-1 alpha-2 code, "" when unknown (never a Country object)."""
     return serializers.CharField(
-        source="country.code", read_only=True,
+        source="country.code",
+        read_only=True,
         help_text="ISO 3166-1 alpha-2 code, such as KR; empty when unknown.",
     )
 
@@ -547,7 +548,8 @@ class DealPartySerializer(ApiModelSerializer):
     name = serializers.CharField(source="company.name")
     name_ko = serializers.CharField(source="company.name_ko")
     country = serializers.CharField(
-        source="company.country.code", read_only=True,
+        source="company.country.code",
+        read_only=True,
         help_text="ISO 3166-1 alpha-2 code of the company; empty when unknown.",
     )
     api_url = serializers.SerializerMethodField()
@@ -599,7 +601,9 @@ class DealSerializer(MoneyFieldsMixin, RecordSerializer):
 
     basename = "deal"
     status = serializers.ChoiceField(
-        choices=DealStatus.choices, allow_blank=True, read_only=True,
+        choices=DealStatus.choices,
+        allow_blank=True,
+        read_only=True,
         help_text="The status of the latest event; empty while the deal has no timeline.",
     )
     parties = serializers.SerializerMethodField()

@@ -80,7 +80,13 @@ def visible(queryset, drafts: bool):
 REF_COLUMNS = ("slug", "publication", "updated_at")
 COMPANY_COLUMNS = (*REF_COLUMNS, "name", "name_ko", "country")
 SOURCE_COLUMNS = (
-    *REF_COLUMNS, "url", "title", "title_ko", "publisher", "publisher_ko", "published_on",
+    *REF_COLUMNS,
+    "url",
+    "title",
+    "title_ko",
+    "publisher",
+    "publisher_ko",
+    "published_on",
 )
 MEETING_COLUMNS = (*REF_COLUMNS, "title", "title_ko", "starts_at")
 PROJECT_COLUMNS = (*REF_COLUMNS, "name", "name_ko")
@@ -112,7 +118,13 @@ def deal_queryset(*, drafts: bool):
                 "events",
                 queryset=DealEvent.objects.select_related("source")
                 .only(
-                    "deal", "date", "date_precision", "status", "note", "note_ko", "updated_at",
+                    "deal",
+                    "date",
+                    "date_precision",
+                    "status",
+                    "note",
+                    "note_ko",
+                    "updated_at",
                     *(f"source__{c}" for c in SOURCE_COLUMNS),
                 )
                 .order_by("date", "id"),
@@ -214,11 +226,18 @@ class NullCharacterGuard:
     so they would otherwise surface as a server error deep in a filter."""
 
     def initial(self, request, *args, **kwargs):
-        bad = sorted({key for key, values in request.query_params.lists()
-                      for value in [key, *values] if "\x00" in value})
+        bad = sorted(
+            {
+                key
+                for key, values in request.query_params.lists()
+                for value in [key, *values]
+                if "\x00" in value
+            }
+        )
         if bad:
-            raise ValidationError({key.replace("\x00", ""): ["Null characters are not allowed."]
-                                   for key in bad})
+            raise ValidationError(
+                {key.replace("\x00", ""): ["Null characters are not allowed."] for key in bad}
+            )
         super().initial(request, *args, **kwargs)
 
 
@@ -268,8 +287,10 @@ class ConditionalGetMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Authorization", "Cookie"])
         detail = getattr(self, "action", None) in DETAIL_ACTIONS
-        if request.method in ("POST", "PUT", "PATCH") and detail and response.status_code in (
-            200, 201
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and detail
+            and response.status_code in (200, 201)
         ):
             response.render()
             response["ETag"] = representation_etag(response.content, detail=True)
@@ -368,7 +389,8 @@ class RecordViewSet(
         """The latest change in the whole table (a record leaving a list moves it too): a
         figure over the table, kept until the next edit (deals/cache.py)."""
         (stamp,) = cached_for_generation(
-            "table-last-modified", (self.model._meta.label,),
+            "table-last-modified",
+            (self.model._meta.label,),
             lambda: (self.model.objects.aggregate(latest=Max("updated_at"))["latest"],),
         )
         return stamp
@@ -394,8 +416,10 @@ class RecordViewSet(
 
     def retrieve_as_of(self, request, at, *, slug):
         row = (
-            published_as_of(self.model, at).filter(slug=slug)
-            .order_by("-history_date", "-history_id").first()
+            published_as_of(self.model, at)
+            .filter(slug=slug)
+            .order_by("-history_date", "-history_id")
+            .first()
         )
         if row is None:
             raise NotFound(f"No record with this slug was published at {history.AS_OF}.")
@@ -499,10 +523,10 @@ def document(resource: str, serializer, write_serializer, *, past: bool = True):
     """The schema of one resource's operations: what each returns, and what it takes."""
     as_of = [history.AS_OF_PARAMETER] if past else []
     views = {
-        "list": extend_schema(summary=f"List {resource}", responses=serializer,
-                              parameters=as_of),
-        "retrieve": extend_schema(summary=f"One of the {resource}, by slug",
-                                  responses=serializer, parameters=as_of),
+        "list": extend_schema(summary=f"List {resource}", responses=serializer, parameters=as_of),
+        "retrieve": extend_schema(
+            summary=f"One of the {resource}, by slug", responses=serializer, parameters=as_of
+        ),
         "create": extend_schema(
             summary=f"Add to {resource} (editors, with a token)",
             request=write_serializer,
@@ -531,10 +555,16 @@ def document(resource: str, serializer, write_serializer, *, past: bool = True):
             responses=history.VersionPageSerializer,
             filters=False,
             parameters=[
-                OpenApiParameter("cursor", OpenApiTypes.STR,
-                                 description="Opaque position from a next or previous link."),
-                OpenApiParameter("page_size", OpenApiTypes.INT,
-                                 description="Versions per page, 50 by default, at most 500."),
+                OpenApiParameter(
+                    "cursor",
+                    OpenApiTypes.STR,
+                    description="Opaque position from a next or previous link.",
+                ),
+                OpenApiParameter(
+                    "page_size",
+                    OpenApiTypes.INT,
+                    description="Versions per page, 50 by default, at most 500.",
+                ),
             ],
         )
     return extend_schema_view(**views)
@@ -694,7 +724,9 @@ class SourceViewSet(HistoryViewSet):
 
 
 @document(
-    "exchange rates", serializers.ExchangeRateSerializer, serializers.ExchangeRateWriteSerializer,
+    "exchange rates",
+    serializers.ExchangeRateSerializer,
+    serializers.ExchangeRateWriteSerializer,
     past=False,
 )
 class ExchangeRateViewSet(RecordViewSet):

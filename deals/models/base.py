@@ -20,7 +20,8 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 validate_http_url = URLValidator(
-    schemes=["http", "https"], message=_("Enter a web address that starts with http:// or https://.")
+    schemes=["http", "https"],
+    message=_("Enter a web address that starts with http:// or https://."),
 )
 not_negative = MinValueValidator(Decimal("0"), message=_("This cannot be negative."))
 
@@ -165,8 +166,14 @@ def _reversed(viewname: str, slugged: bool, language, prefix: str, urlconf, root
 
 
 def _address(viewname: str, slugged: bool, language: str | None) -> str:
-    return _reversed(viewname, slugged, language or get_language(), get_script_prefix(),
-                     get_urlconf(), settings.ROOT_URLCONF)
+    return _reversed(
+        viewname,
+        slugged,
+        language or get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+        settings.ROOT_URLCONF,
+    )
 
 
 def view_url(viewname: str, language: str | None = None) -> str:
@@ -287,15 +294,22 @@ class Record(ConstraintErrorsOnFields, Bilingual, models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     withdrawal_note = models.TextField(
-        _("public note on withdrawal"), blank=True,
-        help_text=_("Shown to readers when a record is withdrawn; leave empty to withdraw "
-                    "silently (for a mistake)."),
+        _("public note on withdrawal"),
+        blank=True,
+        help_text=_(
+            "Shown to readers when a record is withdrawn; leave empty to withdraw "
+            "silently (for a mistake)."
+        ),
     )
     withdrawal_note_ko = models.TextField(_("public note on withdrawal (Korean)"), blank=True)
     version = models.PositiveIntegerField(
-        _("version"), default=1, editable=False,
-        help_text=_("Goes up by one with every saved change; a save based on an older version "
-                    "is refused, so no edit is lost."),
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Goes up by one with every saved change; a save based on an older version "
+            "is refused, so no edit is lost."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
@@ -336,11 +350,18 @@ class Money(models.Model):
     """
 
     amount = models.DecimalField(
-        _("amount"), max_digits=20, decimal_places=2, null=True, blank=True,
+        _("amount"),
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[not_negative],
     )
     currency = models.CharField(
-        _("currency"), max_length=3, blank=True, validators=[validate_currency_code],
+        _("currency"),
+        max_length=3,
+        blank=True,
+        validators=[validate_currency_code],
         help_text=_("ISO 4217 code, such as USD or KRW."),
     )
     disclosure = models.CharField(
@@ -350,7 +371,9 @@ class Money(models.Model):
         _("amount qualifier"), max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT
     )
     amount_note = models.CharField(
-        _("note on the amount"), max_length=300, blank=True,
+        _("note on the amount"),
+        max_length=300,
+        blank=True,
         help_text=_("For example: joint investment, analyst estimate."),
     )
     amount_note_ko = models.CharField(_("note on the amount (Korean)"), max_length=300, blank=True)

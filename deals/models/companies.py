@@ -74,13 +74,18 @@ class Company(Record):
     name = models.CharField(_("name"), max_length=200, blank=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
     aliases = models.TextField(
-        _("other names"), blank=True,
+        _("other names"),
+        blank=True,
         help_text=_("Other spellings that search should find, one a line."),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=CompanyKind.choices)
     country = CountryField(_("country"), blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent company"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("parent company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="subsidiaries",
     )
     website = models.URLField(_("website"), blank=True)
@@ -158,13 +163,18 @@ class Person(Record):
     name = models.CharField(_("name"), max_length=200, blank=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
     aliases = models.TextField(
-        _("other names"), blank=True,
+        _("other names"),
+        blank=True,
         help_text=_("Other spellings that search should find, one a line."),
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
     title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
     company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.PROTECT, null=True, blank=True,
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="people",
     )
 
@@ -181,8 +191,9 @@ class Person(Record):
         # A company's people in name order (its page shows the first hundred; the busiest
         # company has a thousand at a million deals), read in order rather than sorted.
         indexes = [
-            models.Index(fields=["company", "publication", "name", "id"],
-                         name="deals_person_company_names"),
+            models.Index(
+                fields=["company", "publication", "name", "id"], name="deals_person_company_names"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -37,16 +37,24 @@ class ExchangeRate(Record):
     """How many units of a currency one US dollar bought on a day, as editors recorded it."""
 
     currency = models.CharField(
-        _("currency"), max_length=3, validators=[validate_currency_code],
+        _("currency"),
+        max_length=3,
+        validators=[validate_currency_code],
         help_text=_("ISO 4217 code, such as KRW."),
     )
     date = models.DateField(_("date"))
     rate = models.DecimalField(
-        _("units per US dollar"), max_digits=20, decimal_places=6,
+        _("units per US dollar"),
+        max_digits=20,
+        decimal_places=6,
         help_text=_("For KRW on 2025-10-29: 1431.7"),
     )
     source = models.ForeignKey(
-        "deals.Source", verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True,
+        "deals.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="exchange_rates",
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -64,11 +72,13 @@ class ExchangeRate(Record):
         constraints = [
             *Record.Meta.constraints,
             models.UniqueConstraint(
-                fields=["currency", "date"], name="%(app_label)s_%(class)s_one_rate_a_day",
+                fields=["currency", "date"],
+                name="%(app_label)s_%(class)s_one_rate_a_day",
                 violation_error_message=_("There is already a rate for this currency and day."),
             ),
             models.CheckConstraint(
-                condition=Q(rate__gt=0), name="%(app_label)s_%(class)s_rate_positive",
+                condition=Q(rate__gt=0),
+                name="%(app_label)s_%(class)s_rate_positive",
                 violation_error_message=_("A rate must be greater than zero."),
             ),
         ]
@@ -172,9 +182,9 @@ class DealQuerySet(PublishedQuerySet):
         return self.select_related("project", "usd_rate").prefetch_related(
             Prefetch(
                 "parties",
-                queryset=DealParty.objects.public().select_related("company").order_by(
-                    "role", "id"
-                ),
+                queryset=DealParty.objects.public()
+                .select_related("company")
+                .order_by("role", "id"),
                 to_attr="public_parties",
             )
         )
@@ -189,16 +199,20 @@ class DealQuerySet(PublishedQuerySet):
         `deals.table_rows.deal_table_rows`, which on PostgreSQL reads the same in one prepared
         statement, and uses this elsewhere.
         """
-        return self.select_related("usd_rate").only(
-            *TABLE_FIELDS, "usd_rate__date"
-        ).prefetch_related(public_parties())
+        return (
+            self.select_related("usd_rate")
+            .only(*TABLE_FIELDS, "usd_rate__date")
+            .prefetch_related(public_parties())
+        )
 
     def for_network(self):
         """What the graph page's network and its table read: a table row's columns, the
         product category, and the public parties with their companies' countries."""
-        return self.select_related("usd_rate").only(
-            *TABLE_FIELDS, "product_category", "usd_rate__date"
-        ).prefetch_related(public_parties("company__country"))
+        return (
+            self.select_related("usd_rate")
+            .only(*TABLE_FIELDS, "product_category", "usd_rate__date")
+            .prefetch_related(public_parties("company__country"))
+        )
 
     def for_detail(self):
         """A deal's page: the deal, its parties, the timeline with its sources, public
@@ -284,8 +298,13 @@ class Deal(Money, Record):
         _("product category"), max_length=32, choices=ProductCategory.choices, blank=True
     )
     quantity = models.DecimalField(
-        _("quantity"), max_digits=20, decimal_places=2, null=True, blank=True,
-        validators=[not_negative], help_text=_("Leave empty when the quantity was not disclosed."),
+        _("quantity"),
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[not_negative],
+        help_text=_("Leave empty when the quantity was not disclosed."),
     )
     quantity_unit = models.CharField(
         _("unit"), max_length=32, choices=QuantityUnit.choices, blank=True
@@ -294,19 +313,31 @@ class Deal(Money, Record):
         _("quantity qualifier"), max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=DealStatus.choices, blank=True, editable=False,
-        db_index=True, help_text=_("Always the status of the latest event."),
+        _("status"),
+        max_length=16,
+        choices=DealStatus.choices,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Always the status of the latest event."),
     )
     status_on = models.DateField(_("status since"), null=True, blank=True, editable=False)
     announced_on = models.DateField(
         _("announced on"), null=True, blank=True, editable=False, db_index=True
     )
     project = models.ForeignKey(
-        "deals.Project", verbose_name=_("project"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="deals",
+        "deals.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deals",
     )
     meetings = models.ManyToManyField(
-        "deals.Meeting", verbose_name=_("meetings"), through="DealMeeting", blank=True,
+        "deals.Meeting",
+        verbose_name=_("meetings"),
+        through="DealMeeting",
+        blank=True,
         related_name="deals",
     )
     sources = models.ManyToManyField(
@@ -360,25 +391,67 @@ class Deal(Money, Record):
 
 #: The deal columns a deal table's row shows, and those its sorts and cursors read.
 TABLE_FIELDS = (
-    "slug", "publication", "title", "title_ko", "product", "product_ko", "quantity",
-    "quantity_unit", "quantity_qualifier", "amount", "currency", "disclosure",
-    "amount_qualifier", "usd_amount", "usd_rate", "status", "announced_on", "updated_at",
+    "slug",
+    "publication",
+    "title",
+    "title_ko",
+    "product",
+    "product_ko",
+    "quantity",
+    "quantity_unit",
+    "quantity_qualifier",
+    "amount",
+    "currency",
+    "disclosure",
+    "amount_qualifier",
+    "usd_amount",
+    "usd_rate",
+    "status",
+    "announced_on",
+    "updated_at",
 )
 #: What a deal's page shows beyond a row (not the withdrawal notes, nor the bookkeeping).
 DETAIL_FIELDS = (
-    *TABLE_FIELDS, "summary", "summary_ko", "kind", "product_category", "amount_note",
-    "amount_note_ko", "status_on", "version", "project", "usd_rate__date",
-    "project__slug", "project__name", "project__name_ko", "project__publication",
+    *TABLE_FIELDS,
+    "summary",
+    "summary_ko",
+    "kind",
+    "product_category",
+    "amount_note",
+    "amount_note_ko",
+    "status_on",
+    "version",
+    "project",
+    "usd_rate__date",
+    "project__slug",
+    "project__name",
+    "project__name_ko",
+    "project__publication",
 )
 #: A party's columns, and its company's, as deal tables and pages show them.
 PARTY_FIELDS = (
-    "deal", "company", "role", "note", "note_ko",
-    "company__slug", "company__name", "company__name_ko", "company__publication",
+    "deal",
+    "company",
+    "role",
+    "note",
+    "note_ko",
+    "company__slug",
+    "company__name",
+    "company__name_ko",
+    "company__publication",
 )
 EVENT_FIELDS = ("deal", "date", "date_precision", "status", "note", "note_ko", "source")
 SOURCE_FIELDS = (
-    "slug", "publication", "url", "title", "title_ko", "publisher", "publisher_ko",
-    "published_on", "published_on_precision", "language",
+    "slug",
+    "publication",
+    "url",
+    "title",
+    "title_ko",
+    "publisher",
+    "publisher_ko",
+    "published_on",
+    "published_on_precision",
+    "language",
 )
 MEETING_FIELDS = ("slug", "publication", "title", "title_ko", "starts_at", "timezone")
 
@@ -388,8 +461,10 @@ def public_parties(*more_fields: str) -> Prefetch:
     `public_parties`."""
     return Prefetch(
         "parties",
-        queryset=DealParty.objects.public().select_related("company")
-        .only(*PARTY_FIELDS, *more_fields).order_by("role", "id"),
+        queryset=DealParty.objects.public()
+        .select_related("company")
+        .only(*PARTY_FIELDS, *more_fields)
+        .order_by("role", "id"),
         to_attr="public_parties",
     )
 
@@ -409,7 +484,9 @@ class DealParty(ConstraintErrorsOnFields, Bilingual, models.Model):
         Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="parties"
     )
     company = models.ForeignKey(
-        "deals.Company", verbose_name=_("company"), on_delete=models.PROTECT,
+        "deals.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
         related_name="deal_parties",
     )
     role = models.CharField(_("role"), max_length=16, choices=PartyRole.choices)
@@ -425,7 +502,8 @@ class DealParty(ConstraintErrorsOnFields, Bilingual, models.Model):
         ordering = ["role", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["deal", "company", "role"], name="%(app_label)s_%(class)s_one_role_once",
+                fields=["deal", "company", "role"],
+                name="%(app_label)s_%(class)s_one_role_once",
                 violation_error_message=_("This company already has this role in the deal."),
             ),
             # One row per company among the supply roles: a supplier cannot also be the buyer.
@@ -462,15 +540,21 @@ class DealEvent(Bilingual, models.Model):
     )
     date = models.DateField(_("date"))
     date_precision = models.CharField(
-        _("precision of the date"), max_length=8, choices=DatePrecision.choices,
+        _("precision of the date"),
+        max_length=8,
+        choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     status = models.CharField(_("status"), max_length=16, choices=DealStatus.choices)
     note = models.TextField(_("note"), blank=True)
     note_ko = models.TextField(_("note (Korean)"), blank=True)
     source = models.ForeignKey(
-        "deals.Source", verbose_name=_("source"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="deal_events",
+        "deals.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deal_events",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -495,14 +579,17 @@ class DealMeeting(models.Model):
         Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="meeting_links"
     )
     meeting = models.ForeignKey(
-        "deals.Meeting", verbose_name=_("meeting"), on_delete=models.PROTECT,
+        "deals.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
         related_name="deal_links",
     )
     role = models.CharField(
-        _("what happened there"), max_length=16, choices=MeetingRole.choices,
+        _("what happened there"),
+        max_length=16,
+        choices=MeetingRole.choices,
         default=MeetingRole.DISCUSSED,
     )
-
 
     history = HistoricalRecords()
 
@@ -512,7 +599,8 @@ class DealMeeting(models.Model):
         ordering = ["meeting__starts_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["deal", "meeting"], name="%(app_label)s_%(class)s_once",
+                fields=["deal", "meeting"],
+                name="%(app_label)s_%(class)s_once",
                 violation_error_message=_("This meeting is already linked to the deal."),
             )
         ]

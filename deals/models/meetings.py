@@ -112,7 +112,8 @@ class Meeting(Record):
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     time_known = models.BooleanField(
-        _("time of day known"), default=True,
+        _("time of day known"),
+        default=True,
         help_text=_("Off when the sources give only the day."),
     )
     timezone = models.CharField(
@@ -124,13 +125,21 @@ class Meeting(Record):
     city_ko = models.CharField(_("city (Korean)"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="children", help_text=_("For example, a dinner on the sidelines of a summit."),
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("For example, a dinner on the sidelines of a summit."),
     )
     summary = models.TextField(_("summary"), blank=True)
     summary_ko = models.TextField(_("summary (Korean)"), blank=True)
     attendees = models.ManyToManyField(
-        "deals.Person", verbose_name=_("attendees"), through="Attendance", blank=True,
+        "deals.Person",
+        verbose_name=_("attendees"),
+        through="Attendance",
+        blank=True,
         related_name="meetings",
     )
     sources = models.ManyToManyField(
@@ -169,8 +178,11 @@ class Meeting(Record):
 
     def clean(self) -> None:
         super().clean()
-        far = {name: _("Give a time between the years 2 and 9998.")
-               for name in ("starts_at", "ends_at") if not within_calendar(getattr(self, name))}
+        far = {
+            name: _("Give a time between the years 2 and 9998.")
+            for name in ("starts_at", "ends_at")
+            if not within_calendar(getattr(self, name))
+        }
         if far:
             # Year 1 in Seoul is before year 1 in UTC, and 9999-12-31 in Seoul is year 10000
             # on Kiritimati: Python cannot hold either, so every page showing it would fail.
@@ -200,20 +212,27 @@ class Attendance(Bilingual, models.Model):
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance"
     )
     person = models.ForeignKey(
-        "deals.Person", verbose_name=_("person"), on_delete=models.PROTECT,
+        "deals.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
         related_name="attendance",
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=AttendanceStatus.choices,
+        _("status"),
+        max_length=16,
+        choices=AttendanceStatus.choices,
         default=AttendanceStatus.ATTENDED,
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     note_ko = models.CharField(_("note (Korean)"), max_length=300, blank=True)
     source = models.ForeignKey(
-        "deals.Source", verbose_name=_("source"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="attendance",
+        "deals.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendance",
     )
-
 
     history = HistoricalRecords()
 
@@ -229,7 +248,8 @@ class Attendance(Bilingual, models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "person"], name="%(app_label)s_%(class)s_once",
+                fields=["meeting", "person"],
+                name="%(app_label)s_%(class)s_once",
                 violation_error_message=_("This person is already listed for this meeting."),
             )
         ]

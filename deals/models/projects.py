@@ -78,7 +78,10 @@ class Project(Money, Record):
     name_ko = models.CharField(_("name (Korean)"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=ProjectKind.choices)
     status = models.CharField(
-        _("status"), max_length=32, choices=ProjectStatus.choices, default=ProjectStatus.ANNOUNCED,
+        _("status"),
+        max_length=32,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.ANNOUNCED,
         db_index=True,
     )
     location = models.CharField(_("location"), max_length=300, blank=True)
@@ -87,25 +90,40 @@ class Project(Money, Record):
     city_ko = models.CharField(_("city (Korean)"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)
     capacity_mw = models.DecimalField(
-        _("capacity now (MW)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("capacity now (MW)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[not_negative],
     )
     capacity_mw_target = models.DecimalField(
-        _("target capacity (MW)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("target capacity (MW)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[not_negative],
     )
     gpu_count = models.PositiveBigIntegerField(_("GPUs"), null=True, blank=True)
     gpu_count_qualifier = models.CharField(
-        _("GPU count qualifier"), max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT,
+        _("GPU count qualifier"),
+        max_length=16,
+        choices=Qualifier.choices,
+        default=Qualifier.EXACT,
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     start_precision = models.CharField(
-        _("precision of the start date"), max_length=8, choices=DatePrecision.choices,
+        _("precision of the start date"),
+        max_length=8,
+        choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
     target_precision = models.CharField(
-        _("precision of the target date"), max_length=8, choices=DatePrecision.choices,
+        _("precision of the target date"),
+        max_length=8,
+        choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     summary = models.TextField(_("summary"), blank=True)
@@ -159,13 +177,14 @@ class ProjectParty(Bilingual, models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="parties"
     )
     company = models.ForeignKey(
-        "deals.Company", verbose_name=_("company"), on_delete=models.PROTECT,
+        "deals.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
         related_name="project_parties",
     )
     role = models.CharField(_("role"), max_length=32, choices=ProjectRole.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
     note_ko = models.CharField(_("note (Korean)"), max_length=300, blank=True)
-
 
     history = HistoricalRecords()
 

@@ -21,7 +21,10 @@ class Source(Record):
     """
 
     url = models.URLField(
-        _("URL"), max_length=600, blank=True, validators=[validate_http_url],
+        _("URL"),
+        max_length=600,
+        blank=True,
+        validators=[validate_http_url],
         help_text=_("The web address of the report (http or https)."),
     )
     title = models.CharField(_("title"), max_length=400, blank=True)
@@ -30,11 +33,15 @@ class Source(Record):
     publisher_ko = models.CharField(_("publisher (Korean)"), max_length=200, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     published_on_precision = models.CharField(
-        _("precision of the date"), max_length=8, choices=DatePrecision.choices,
+        _("precision of the date"),
+        max_length=8,
+        choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     language = models.CharField(
-        _("language"), max_length=8, default="en",
+        _("language"),
+        max_length=8,
+        default="en",
         help_text=_("ISO 639-1 code of the report's language, such as en or ko."),
     )
 
@@ -51,7 +58,9 @@ class Source(Record):
             *Record.Meta.constraints,
             names_not_both_empty("title", "title_ko", "title"),
             models.UniqueConstraint(
-                fields=["url"], condition=~Q(url=""), name="%(app_label)s_%(class)s_unique_url",
+                fields=["url"],
+                condition=~Q(url=""),
+                name="%(app_label)s_%(class)s_unique_url",
                 violation_error_message=_("A source with this URL already exists."),
             ),
             models.CheckConstraint(

@@ -88,8 +88,14 @@ class ConstantURLNode(KeptResult, URLNode):
         current_app = getattr(request, "current_app", None)
         if current_app is None:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        return (get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF,
-                current_app, context.autoescape)
+        return (
+            get_language(),
+            get_script_prefix(),
+            get_urlconf(),
+            settings.ROOT_URLCONF,
+            current_app,
+            context.autoescape,
+        )
 
 
 #: Moves when a test changes the static files settings (as Django then makes its storage
@@ -118,10 +124,7 @@ class ConstantStaticNode(KeptResult, StaticNode):
 def is_literal(expression) -> bool:
     """Whether a compiled filter expression is a bare literal: no variable, no filter."""
     var = expression.var
-    return (
-        not expression.filters
-        and (not isinstance(var, Variable) or var.literal is not None)
-    )
+    return not expression.filters and (not isinstance(var, Variable) or var.literal is not None)
 
 
 @register.tag("translate")
@@ -136,8 +139,10 @@ def do_translate(parser, token):
 @register.tag
 def url(parser, token):
     node = django_url(parser, token)
-    if not is_literal(node.view_name) or not all(map(is_literal, node.args)) or not all(
-        map(is_literal, node.kwargs.values())
+    if (
+        not is_literal(node.view_name)
+        or not all(map(is_literal, node.args))
+        or not all(map(is_literal, node.kwargs.values()))
     ):
         return node
     return ConstantURLNode(node)

@@ -35,8 +35,20 @@ def review_queue():
 
 def _name_fields(model) -> tuple[str, ...]:
     names = {f.name for f in model._meta.concrete_fields}
-    return tuple(n for n in ("name", "name_ko", "title", "title_ko", "url", "publisher",
-                             "publisher_ko", "published_on") if n in names)
+    return tuple(
+        n
+        for n in (
+            "name",
+            "name_ko",
+            "title",
+            "title_ko",
+            "url",
+            "publisher",
+            "publisher_ko",
+            "published_on",
+        )
+        if n in names
+    )
 
 
 @register.filter

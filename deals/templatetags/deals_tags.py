@@ -215,8 +215,10 @@ def checkboxes(name: str, choices, selected=None) -> SafeString:
     `selected` values: the deal filters' statuses."""
     chosen = _chosen(selected)
     texts = _text_pairs(choices)
-    rows = _escaped_checkboxes(name, texts) if texts is not None else _checkbox_rows(
-        name, ((str(value), label) for value, label in choices)
+    rows = (
+        _escaped_checkboxes(name, texts)
+        if texts is not None
+        else _checkbox_rows(name, ((str(value), label) for value, label in choices))
     )
     return SafeString(
         "\n".join(picked if value in chosen else plain for value, plain, picked in rows)
@@ -235,8 +237,8 @@ def _text_pairs(choices) -> tuple[tuple[str, str], ...] | None:
     if type(choices) is FilterChoiceIterator:
         return _filter_field_pairs(choices, get_language() or "")
     if type(choices) not in (tuple, list) or not all(
-        type(c) is tuple and len(c) == 2 and type(c[0]) is str
-        and isinstance(c[1], (str, Promise)) for c in choices
+        type(c) is tuple and len(c) == 2 and type(c[0]) is str and isinstance(c[1], (str, Promise))
+        for c in choices
     ):
         return None
     if type(choices) is tuple and all(type(c[1]) is str for c in choices):
@@ -282,8 +284,11 @@ def _escaped_checkboxes(name: str, choices: tuple[tuple[str, str], ...]):
 def _checkbox_rows(name: str, pairs):
     for value, label in pairs:
         box = '<label><input type="checkbox" name="{}" value="{}"{}> {}</label>'
-        yield (value, html_format(box, name, value, "", label),
-               html_format(box, name, value, SafeString(" checked"), label))
+        yield (
+            value,
+            html_format(box, name, value, "", label),
+            html_format(box, name, value, SafeString(" checked"), label),
+        )
 
 
 def _option_rows(pairs):
@@ -315,8 +320,12 @@ def deal_rows(deals) -> SafeString:
     (labels, the language, the address patterns) is looked up once.
     """
     headings = (
-        gettext_noop("Deal"), gettext_noop("Supplier"), gettext_noop("Buyer"),
-        gettext_noop("Quantity"), gettext_noop("Value"), gettext_noop("Status"),
+        gettext_noop("Deal"),
+        gettext_noop("Supplier"),
+        gettext_noop("Buyer"),
+        gettext_noop("Quantity"),
+        gettext_noop("Value"),
+        gettext_noop("Status"),
         gettext_noop("Announced"),
     )
     rows = _table_rows(deals, headings, lambda shared, deal: [shared.row(deal)])
@@ -345,16 +354,14 @@ class _RowContext:
         korean = self.korean
         product = ""
         if deal.product or deal.product_ko:
-            product = (
-                f'<span class="sub">{escape_text(deal.localized("product", korean))}</span>'
-            )
+            product = f'<span class="sub">{escape_text(deal.localized("product", korean))}</span>'
         parties = deal.public_parties
         day = formatting.format_date(deal.announced_on, "day", self.lang) or "—"
         return (
             "<tr>"
             f'<th scope="row" data-label="{deal_label}">'
             f'<a href="{self.deal_url(deal.slug)}">'
-            f'{escape_text(deal.localized("title", korean))}</a>{product}</th>'
+            f"{escape_text(deal.localized('title', korean))}</a>{product}</th>"
             f'<td data-label="{supplier}">{self.company_links(parties, "supplier")}</td>'
             f'<td data-label="{buyer}">{self.company_links(parties, "buyer")}</td>'
             f'<td data-label="{quantity_label}">{html_escape(self.quantity(deal) or "—")}</td>'
@@ -398,8 +405,16 @@ class _RowContext:
                 '<td data-label="{}">{}</td><td data-label="{}">{}</td>'
                 '<td data-label="{}">{}</td>'
                 "</tr>",
-                supplier_label, supplier, buyer_label, buyer, deal_label, link,
-                status_label, badge, quantity_label, amount,
+                supplier_label,
+                supplier,
+                buyer_label,
+                buyer,
+                deal_label,
+                link,
+                status_label,
+                badge,
+                quantity_label,
+                amount,
             )
             for supplier in suppliers
             for buyer in buyers
@@ -416,8 +431,11 @@ def network_rows(deals) -> SafeString:
     labelled for the phone layout. In Python for the reason `deal_rows` is: the table holds
     every deal drawn, 300 or more, and as a template loop it was most of the page's time."""
     headings = (
-        gettext_noop("Supplier"), gettext_noop("Buyer"), gettext_noop("Deal"),
-        gettext_noop("Status"), gettext_noop("Quantity"),
+        gettext_noop("Supplier"),
+        gettext_noop("Buyer"),
+        gettext_noop("Deal"),
+        gettext_noop("Status"),
+        gettext_noop("Quantity"),
     )
     return SafeString("\n".join(_table_rows(deals, headings, _RowContext.network_rows)))
 
@@ -507,18 +525,22 @@ def _citation(source, korean: bool) -> str:
     publisher and its date as precise as it is known."""
     title = source.localized("title", korean)
     if source.url:
-        text = html_format('<a href="{}" rel="noopener" hreflang="{}">{}</a>',
-                           source.url, source.language, title)
+        text = html_format(
+            '<a href="{}" rel="noopener" hreflang="{}">{}</a>', source.url, source.language, title
+        )
     else:
         text = html_escape(title)
     if source.publisher or source.publisher_ko:
-        text += html_format(', <span class="publisher">{}</span>',
-                            source.localized("publisher", korean))
+        text += html_format(
+            ', <span class="publisher">{}</span>', source.localized("publisher", korean)
+        )
     if source.published_on:
         text += html_format(
-            ', <time datetime="{}">{}</time>', isodate(source.published_on),
-            formatting.format_date(source.published_on, source.published_on_precision or "day",
-                                   _lang(korean)),
+            ', <time datetime="{}">{}</time>',
+            isodate(source.published_on),
+            formatting.format_date(
+                source.published_on, source.published_on_precision or "day", _lang(korean)
+            ),
         )
     return SafeString(text)
 
@@ -533,10 +555,12 @@ def citation(source) -> SafeString:
 def source_items(sources) -> SafeString:
     """The `<li>`s of a record's list of sources, each with an anchor (`#source-<slug>`)."""
     korean = reads_korean()
-    return SafeString("\n".join(
-        html_format('<li id="source-{}">{}</li>', source.slug, _citation(source, korean))
-        for source in sources
-    ))
+    return SafeString(
+        "\n".join(
+            html_format('<li id="source-{}">{}</li>', source.slug, _citation(source, korean))
+            for source in sources
+        )
+    )
 
 
 @register.simple_tag
@@ -550,22 +574,36 @@ def timeline_items(events) -> SafeString:
     for event in events:
         if statuses is None:
             statuses = choice_labels(type(event), "status", get_language() or "")
-        parts = [html_format('<time datetime="{}">{}</time>', isodate(event.date),
-                             formatting.format_date(event.date, event.date_precision or "day",
-                                                    lang))]
+        parts = [
+            html_format(
+                '<time datetime="{}">{}</time>',
+                isodate(event.date),
+                formatting.format_date(event.date, event.date_precision or "day", lang),
+            )
+        ]
         if event.status:
             parts.append(_status_badge(event.status, statuses.get(event.status, event.status)))
         if event.note or event.note_ko:
             parts.append(html_format("<p>{}</p>", event.localized("note", korean)))
         source = public(event.source)
         if source:
-            parts.append(html_format('<p class="event-source">{} {}</p>', gettext("Source:"),
-                                     _citation(source, korean)))
+            parts.append(
+                html_format(
+                    '<p class="event-source">{} {}</p>',
+                    gettext("Source:"),
+                    _citation(source, korean),
+                )
+            )
         else:
-            parts.append(html_format('<p class="event-source muted">{}</p>',
-                                     gettext("No public source for this step yet.")))
-        items.append(html_format('<li id="event-{}">{}</li>', event.pk,
-                                 SafeString("\n".join(parts))))
+            parts.append(
+                html_format(
+                    '<p class="event-source muted">{}</p>',
+                    gettext("No public source for this step yet."),
+                )
+            )
+        items.append(
+            html_format('<li id="event-{}">{}</li>', event.pk, SafeString("\n".join(parts)))
+        )
     if not items:
         return html_format("<li>{}</li>", gettext("No steps recorded yet."))
     return SafeString("\n".join(items))
@@ -592,11 +630,16 @@ def party_facts(parties) -> SafeString:
     and buyer, each under its own heading."""
     korean = reads_korean()
     url = slug_urls("deals:company_detail", escaped=True)
-    return SafeString("".join(
-        html_format("<div><dt>{}</dt><dd>{}</dd></div>", label(party, "role"),
-                    _party_link(party, url, korean))
-        for party in parties
-    ))
+    return SafeString(
+        "".join(
+            html_format(
+                "<div><dt>{}</dt><dd>{}</dd></div>",
+                label(party, "role"),
+                _party_link(party, url, korean),
+            )
+            for party in parties
+        )
+    )
 
 
 @register.simple_tag
@@ -688,7 +731,9 @@ def _translate_path(request, language: str) -> str:
 
 #: The pagination's words, translated once per language (`_escaped_labels`).
 PAGINATION_WORDS = (
-    gettext_noop("Previous"), gettext_noop("Next"), gettext_noop("First page"),
+    gettext_noop("Previous"),
+    gettext_noop("Next"),
+    gettext_noop("First page"),
     gettext_noop("Pages"),
 )
 
@@ -741,9 +786,10 @@ def pagination(context) -> SafeString:
             link("next", cursor(page.next_cursor), next_text)
     note = ""
     if getattr(paginator, "is_capped", False) and page.number and not page.next_cursor:
-        note = '\n  <p class="note">{}</p>'.format(gettext(
-            "Showing the first %(cap)s results; narrow the filters to see the rest."
-        ) % {"cap": html_escape(paginator.cap)})
+        note = '\n  <p class="note">{}</p>'.format(
+            gettext("Showing the first %(cap)s results; narrow the filters to see the rest.")
+            % {"cap": html_escape(paginator.cap)}
+        )
     return SafeString(
         '\n<nav class="pagination" aria-label="{}">\n  <ul>\n{}\n  </ul>{}\n</nav>\n'.format(
             pages, "\n".join(items), note
@@ -780,7 +826,8 @@ def last_updated(record, changes: str) -> SafeString:
     return html_format(
         '<p class="record-updated muted">{} · <a href="{}">{}</a></p>',
         gettext("Last updated %(date)s") % {"date": html_escape(day)},
-        slug_urls(changes)(record.slug), gettext("Change log"),
+        slug_urls(changes)(record.slug),
+        gettext("Change log"),
     )
 
 

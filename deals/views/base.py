@@ -146,8 +146,9 @@ class PublishedListView(PublishedMixin, FilterView):
                 next_cursor = keyset.encode(key.position_of(rows[-1]), backwards=False)
             if rows and (more or not backwards):
                 previous_cursor = keyset.encode(key.position_of(rows[0]), backwards=True)
-            page = KeysetPage(rows, paginator, next_cursor=next_cursor,
-                              previous_cursor=previous_cursor)
+            page = KeysetPage(
+                rows, paginator, next_cursor=next_cursor, previous_cursor=previous_cursor
+            )
             return paginator, page, rows, True
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         page.next_cursor = None

@@ -77,8 +77,12 @@ FIGURE_OF = {name: figure for figure, names in FIGURES.items() for name in names
 #: Related records a change may name; loaded in one query each, published ones only.
 RELATED = (Company, Person, Meeting, Deal, Project, Source)
 #: A child row's reference to another record: attribute and model.
-CHILD_REFS = (("company_id", Company), ("person_id", Person), ("meeting_id", Meeting),
-              ("deal_id", Deal))
+CHILD_REFS = (
+    ("company_id", Company),
+    ("person_id", Person),
+    ("meeting_id", Meeting),
+    ("deal_id", Deal),
+)
 
 
 def in_reader_language(english: str, korean: str) -> str:
@@ -123,8 +127,11 @@ class Names:
                     wanted[Source].update((change.old, change.new))
                     continue
                 for attr, target in CHILD_REFS:
-                    wanted[target].update(getattr(r, attr) for r in (change.old, change.new)
-                                          if r is not None and hasattr(r, attr))
+                    wanted[target].update(
+                        getattr(r, attr)
+                        for r in (change.old, change.new)
+                        if r is not None and hasattr(r, attr)
+                    )
         self.by_id = {}
         for target, ids in wanted.items():
             ids.discard(None)
@@ -139,12 +146,13 @@ class Names:
 def _figure_text(figure: str, row, record) -> str:
     if figure == "money":
         return formatting.format_value(
-            amount=row.amount, currency=row.currency, disclosure=row.disclosure,
+            amount=row.amount,
+            currency=row.currency,
+            disclosure=row.disclosure,
             qualifier=row.amount_qualifier,
         )
     if figure == "quantity":
-        return formatting.format_quantity(row.quantity, row.quantity_unit,
-                                          row.quantity_qualifier)
+        return formatting.format_quantity(row.quantity, row.quantity_unit, row.quantity_qualifier)
     if figure == "gpu_count":
         return formatting.format_quantity(row.gpu_count, "gpus", row.gpu_count_qualifier)
     if figure in ("starts_at", "ends_at"):
@@ -203,8 +211,10 @@ def _choice(model, name: str, row) -> str:
 
 
 def _step(row) -> str:
-    return f"{formatting.format_date(row.date, row.date_precision)}, " \
+    return (
+        f"{formatting.format_date(row.date, row.date_precision)}, "
         f"{_choice(DealEvent, 'status', row)}"
+    )
 
 
 def row_line(change: RowChange, record, names: Names) -> Line | None:
@@ -228,21 +238,30 @@ def row_line(change: RowChange, record, names: Names) -> Line | None:
             return None  # its note or source changed; the deal's page shows those
         return Line(label=_("Step"), old=_step(old), new=_step(new))
     if kind is DealMeeting:
-        other = (names.get(Deal, row.deal_id) if isinstance(record, Meeting)
-                 else names.get(Meeting, row.meeting_id))
+        other = (
+            names.get(Deal, row.deal_id)
+            if isinstance(record, Meeting)
+            else names.get(Meeting, row.meeting_id)
+        )
         role = "role"
     else:  # parties of a deal or project, attendance of a meeting
-        other = (names.get(Person, row.person_id) if kind is Attendance
-                 else names.get(Company, row.company_id))
+        other = (
+            names.get(Person, row.person_id)
+            if kind is Attendance
+            else names.get(Company, row.company_id)
+        )
         role = "status" if kind is Attendance else "role"
     if other is None:
         return None
     if action == ADDED:
-        return Line(text=_("%(name)s added (%(role)s)")
-                    % {"name": other, "role": _choice(kind, role, new)})
+        return Line(
+            text=_("%(name)s added (%(role)s)") % {"name": other, "role": _choice(kind, role, new)}
+        )
     if action == REMOVED:
-        return Line(text=_("%(name)s removed (was %(role)s)")
-                    % {"name": other, "role": _choice(kind, role, old)})
+        return Line(
+            text=_("%(name)s removed (was %(role)s)")
+            % {"name": other, "role": _choice(kind, role, old)}
+        )
     if _choice(kind, role, old) == _choice(kind, role, new):
         return None
     return Line(label=str(other), old=_choice(kind, role, old), new=_choice(kind, role, new))
@@ -253,20 +272,34 @@ def entries_for(record, versions: list[PublishedVersion]) -> list[Entry]:
     versions = versions[:ENTRY_LIMIT]
     names = Names(record, versions)
     tz = timezone.get_current_timezone()
-    titles = {PUBLISHED: _("First published"), CHANGED: _("Updated"),
-              REPUBLISHED: _("Published again"), WITHDRAWN: _("Withdrawn")}
+    titles = {
+        PUBLISHED: _("First published"),
+        CHANGED: _("Updated"),
+        REPUBLISHED: _("Published again"),
+        WITHDRAWN: _("Withdrawn"),
+    }
     entries = []
     for version in versions:
         lines = []
         if version.event in (CHANGED, REPUBLISHED):
             lines = field_lines(version, record, names)
-            lines += [line for change in version.rows
-                      if (line := row_line(change, record, names)) is not None]
+            lines += [
+                line
+                for change in version.rows
+                if (line := row_line(change, record, names)) is not None
+            ]
             if version.event == CHANGED and not lines:
                 continue  # only something readers never see changed
         note = in_reader_language(version.note, version.note_ko)
-        entries.append(Entry(version, titles[version.event],
-                             formatting.format_datetime(version.date, tz), lines, note))
+        entries.append(
+            Entry(
+                version,
+                titles[version.event],
+                formatting.format_datetime(version.date, tz),
+                lines,
+                note,
+            )
+        )
     return entries
 
 
@@ -300,8 +333,9 @@ class ChangeLogView(DetailView):
         list_url, list_label = self.list_urls[self.model]
         context.update(
             entries=entries_for(record, published_versions(record)),
-            withdrawal_note="" if record.is_published else in_reader_language(
-                record.withdrawal_note, record.withdrawal_note_ko),
+            withdrawal_note=""
+            if record.is_published
+            else in_reader_language(record.withdrawal_note, record.withdrawal_note_ko),
             list_url=list_url,
             list_label=list_label,
         )

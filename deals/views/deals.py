@@ -39,9 +39,7 @@ def filter_choices():
 
 def _filter_choices():
     companies = list(
-        Company.objects.published().only("slug", "name", "name_ko", "country")[
-            : CHOICES_LIMIT + 1
-        ]
+        Company.objects.published().only("slug", "name", "name_ko", "country")[: CHOICES_LIMIT + 1]
     )
     if len(companies) > CHOICES_LIMIT:
         return None, tuple(country.code for country in countries)
@@ -144,12 +142,32 @@ class DealCsvView(PublishedMixin, View):
         # A byte-order mark, so that spreadsheet programs read the Korean text as UTF-8.
         response.write("\ufeff")
         writer = csv.writer(response)
-        writer.writerow([
-            "title", "title_ko", "url", "status", "status_on", "announced_on", "kind",
-            "product_category", "product", "product_ko", "quantity", "quantity_unit",
-            "quantity_qualifier", "disclosure", "amount", "currency", "amount_qualifier",
-            "usd_amount", "suppliers", "buyers", "other_parties", "project",
-        ])
+        writer.writerow(
+            [
+                "title",
+                "title_ko",
+                "url",
+                "status",
+                "status_on",
+                "announced_on",
+                "kind",
+                "product_category",
+                "product",
+                "product_ko",
+                "quantity",
+                "quantity_unit",
+                "quantity_qualifier",
+                "disclosure",
+                "amount",
+                "currency",
+                "amount_qualifier",
+                "usd_amount",
+                "suppliers",
+                "buyers",
+                "other_parties",
+                "project",
+            ]
+        )
         url = request.build_absolute_uri
         for deal in filterset.qs:
             writer.writerow([_cell(v) for v in self.row(deal, url)])
@@ -168,13 +186,28 @@ class DealCsvView(PublishedMixin, View):
         )
         project = deal.project if deal.project and deal.project.is_published else None
         return [
-            deal.title, deal.title_ko, url(deal.get_absolute_url()), deal.status,
-            deal.status_on or "", deal.announced_on or "", deal.kind,
-            deal.product_category, deal.product, deal.product_ko,
-            _number(deal.quantity), deal.quantity_unit, deal.quantity_qualifier,
-            deal.disclosure, _number(deal.amount), deal.currency, deal.amount_qualifier,
-            _number(deal.usd_amount), names[PartyRole.SUPPLIER], names[PartyRole.BUYER],
-            others, str(project) if project else "",
+            deal.title,
+            deal.title_ko,
+            url(deal.get_absolute_url()),
+            deal.status,
+            deal.status_on or "",
+            deal.announced_on or "",
+            deal.kind,
+            deal.product_category,
+            deal.product,
+            deal.product_ko,
+            _number(deal.quantity),
+            deal.quantity_unit,
+            deal.quantity_qualifier,
+            deal.disclosure,
+            _number(deal.amount),
+            deal.currency,
+            deal.amount_qualifier,
+            _number(deal.usd_amount),
+            names[PartyRole.SUPPLIER],
+            names[PartyRole.BUYER],
+            others,
+            str(project) if project else "",
         ]
 
 

@@ -41,16 +41,25 @@ PARTNERS_SHOWN = 50
 #: The roles other than supplier and buyer.
 OTHER_ROLES = (PartyRole.PARTNER, PartyRole.INVESTOR, PartyRole.GOVERNMENT)
 #: What Company.objects.with_totals() adds, shown in a company page's headline figures.
-TOTALS = ("deals_as_supplier", "deals_as_buyer", "gpus_supplied", "gpus_bought",
-          "usd_supplied", "usd_bought")
+TOTALS = (
+    "deals_as_supplier",
+    "deals_as_buyer",
+    "gpus_supplied",
+    "gpus_bought",
+    "usd_supplied",
+    "usd_bought",
+)
 
 
 class CompanyListView(PublishedListView):
     model = Company
     filterset_class = CompanyFilterSet
     template_name = "deals/company_list.html"
-    sort_options = [("name", _("Name (English)")), ("name_ko", _("Name (Korean)")),
-                    ("-updated_at", _("Recently updated"))]
+    sort_options = [
+        ("name", _("Name (English)")),
+        ("name_ko", _("Name (Korean)")),
+        ("-updated_at", _("Recently updated")),
+    ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -104,9 +113,7 @@ class CompanyDetailView(PreparedDetailMixin, PublishedMixin, DetailView):
         )
         # The rows of all three lists in one statement (deals/table_rows.py).
         as_supplier, as_buyer, as_other = deal_tables([ids_as_supplier, ids_as_buyer, ids_other])
-        partners = cached_for_generation(
-            "company-partners", key, lambda: company_partners(company)
-        )
+        partners = cached_for_generation("company-partners", key, lambda: company_partners(company))
         query = urlencode({"company": company.slug})
         context.update(
             deals_as_supplier=as_supplier,
@@ -161,9 +168,9 @@ def company_meetings(company) -> list[Meeting]:
 def company_partners(company) -> dict:
     """The public companies that share the most published deals with this one (at most
     PARTNERS_SHOWN, in name order), and how many more there are."""
-    deals = DealParty.objects.filter(
-        company=company, deal__publication="published"
-    ).values("deal_id")
+    deals = DealParty.objects.filter(company=company, deal__publication="published").values(
+        "deal_id"
+    )
     shared = (
         Company.objects.published()
         .filter(deal_parties__deal_id__in=deals)
@@ -197,8 +204,11 @@ class MeetingListView(PublishedListView):
     queryset_method = "with_related"
     filterset_class = MeetingFilterSet
     template_name = "deals/meeting_list.html"
-    sort_options = [("-starts_at", _("Newest first")), ("starts_at", _("Oldest first")),
-                    ("title", _("Title"))]
+    sort_options = [
+        ("-starts_at", _("Newest first")),
+        ("starts_at", _("Oldest first")),
+        ("title", _("Title")),
+    ]
 
 
 class MeetingDetailView(PublishedMixin, DetailView):
@@ -212,7 +222,8 @@ class MeetingDetailView(PublishedMixin, DetailView):
         context["attended"] = [a for a in attendance if a.status == AttendanceStatus.ATTENDED]
         context["expected"] = [a for a in attendance if a.status == AttendanceStatus.EXPECTED]
         context["absent"] = [
-            a for a in attendance
+            a
+            for a in attendance
             if a.status in (AttendanceStatus.ABSENT, AttendanceStatus.DECLINED)
         ]
         return context
@@ -223,9 +234,12 @@ class ProjectListView(PublishedListView):
     queryset_method = "for_lists"
     filterset_class = ProjectFilterSet
     template_name = "deals/project_list.html"
-    sort_options = [("name", _("Name (English)")), ("-usd_amount", _("Largest budget")),
-                    ("-capacity_mw_target", _("Largest target capacity")),
-                    ("start_date", _("Starting soonest"))]
+    sort_options = [
+        ("name", _("Name (English)")),
+        ("-usd_amount", _("Largest budget")),
+        ("-capacity_mw_target", _("Largest target capacity")),
+        ("start_date", _("Starting soonest")),
+    ]
 
 
 class ProjectDetailView(PublishedMixin, DetailView):
@@ -239,5 +253,8 @@ class SourceListView(PublishedListView):
     filterset_class = SourceFilterSet
     template_name = "deals/source_list.html"
     paginate_by = 50
-    sort_options = [("-published_on", _("Newest first")), ("published_on", _("Oldest first")),
-                    ("title", _("Title"))]
+    sort_options = [
+        ("-published_on", _("Newest first")),
+        ("published_on", _("Oldest first")),
+        ("title", _("Title")),
+    ]

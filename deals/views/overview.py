@@ -91,11 +91,13 @@ class SearchView(TemplateView):
             ]
             for kind, queryset in searches:
                 rows = list(queryset.search(query)[: SEARCH_LIMIT + 1])
-                groups.append({
-                    "kind": kind,
-                    "rows": rows[:SEARCH_LIMIT],
-                    "more": len(rows) > SEARCH_LIMIT,
-                })
+                groups.append(
+                    {
+                        "kind": kind,
+                        "rows": rows[:SEARCH_LIMIT],
+                        "more": len(rows) > SEARCH_LIMIT,
+                    }
+                )
         context.update(
             query=query,
             groups=groups,
@@ -135,12 +137,20 @@ def network_charts(request, filterset: DealFilterSet) -> tuple[list[dict], list[
 def _network_charts(deals) -> tuple[list[dict], list[dict]]:
     recent = Deal.objects.filter(pk__in=deals.prefetch_related(None).values("pk")[:NETWORK_LIMIT])
     top = list(recent.gpus_by_buyer(12))
-    companies = Company.objects.published().only("slug", "name", "name_ko").in_bulk(
-        [row["company"] for row in top]
+    companies = (
+        Company.objects.published()
+        .only("slug", "name", "name_ko")
+        .in_bulk([row["company"] for row in top])
     )
     gpu_bars = bars(
-        [(str(companies[row["company"]]), row["gpus"],
-          companies[row["company"]].get_absolute_url()) for row in top],
+        [
+            (
+                str(companies[row["company"]]),
+                row["gpus"],
+                companies[row["company"]].get_absolute_url(),
+            )
+            for row in top
+        ],
         lambda v: formatting.format_quantity(v, QuantityUnit.GPUS),
     )
     months = list(recent.per_month())[-MONTHS_CHARTED:]
@@ -188,16 +198,26 @@ def network_of_records(deals: list[Deal]) -> list[NetworkDeal]:
     rows = []
     for deal in deals:
         row = NetworkDeal(
-            deal.pk, deal.localized("title", korean), deal_url(deal.slug), deal.status,
-            statuses.get(deal.status, deal.status or ""), deal.product_category, deal.quantity,
-            deal.quantity_unit, deal.quantity_qualifier, deal.usd_amount, deal.is_undisclosed,
+            deal.pk,
+            deal.localized("title", korean),
+            deal_url(deal.slug),
+            deal.status,
+            statuses.get(deal.status, deal.status or ""),
+            deal.product_category,
+            deal.quantity,
+            deal.quantity_unit,
+            deal.quantity_qualifier,
+            deal.usd_amount,
+            deal.is_undisclosed,
             deal.announced_on,
         )
         for party in deal.public_parties:
             company = party.company
             if company.pk not in companies:
                 companies[company.pk] = NetworkCompany(
-                    company.pk, company.localized("name", korean), company_url(company.slug),
+                    company.pk,
+                    company.localized("name", korean),
+                    company_url(company.slug),
                     company.country.code or "",
                 )
             row.parties.append((party.role, companies[company.pk]))
@@ -217,26 +237,68 @@ def network_of_queryset(deals, limit: int = NETWORK_LIMIT) -> list[NetworkDeal]:
 
     rows = {}
     for values in deals.values_list(
-        "pk", "slug", "title", "title_ko", "status", "product_category", "quantity",
-        "quantity_unit", "quantity_qualifier", "usd_amount", "disclosure", "announced_on",
+        "pk",
+        "slug",
+        "title",
+        "title_ko",
+        "status",
+        "product_category",
+        "quantity",
+        "quantity_unit",
+        "quantity_qualifier",
+        "usd_amount",
+        "disclosure",
+        "announced_on",
     )[:limit]:
-        (pk, slug, title, title_ko, status, category, quantity, unit, qualifier, usd,
-         disclosure, announced_on) = values
+        (
+            pk,
+            slug,
+            title,
+            title_ko,
+            status,
+            category,
+            quantity,
+            unit,
+            qualifier,
+            usd,
+            disclosure,
+            announced_on,
+        ) = values
         rows[pk] = NetworkDeal(
-            pk, localized(title, title_ko), slug_url("deals:deal_detail", slug), status,
-            str(statuses.get(status, status or "")), category, quantity, unit, qualifier, usd,
-            disclosure == Disclosure.UNDISCLOSED, announced_on,
+            pk,
+            localized(title, title_ko),
+            slug_url("deals:deal_detail", slug),
+            status,
+            str(statuses.get(status, status or "")),
+            category,
+            quantity,
+            unit,
+            qualifier,
+            usd,
+            disclosure == Disclosure.UNDISCLOSED,
+            announced_on,
         )
     companies: dict[int, NetworkCompany] = {}
     parties = (
-        DealParty.objects.public().filter(deal_id__in=list(rows)).order_by("role", "id")
-        .values_list("deal_id", "role", "company_id", "company__slug", "company__name",
-                     "company__name_ko", "company__country")
+        DealParty.objects.public()
+        .filter(deal_id__in=list(rows))
+        .order_by("role", "id")
+        .values_list(
+            "deal_id",
+            "role",
+            "company_id",
+            "company__slug",
+            "company__name",
+            "company__name_ko",
+            "company__country",
+        )
     )
     for deal_id, role, company_id, slug, name, name_ko, country in parties:
         if company_id not in companies:
             companies[company_id] = NetworkCompany(
-                company_id, localized(name, name_ko), slug_url("deals:company_detail", slug),
+                company_id,
+                localized(name, name_ko),
+                slug_url("deals:company_detail", slug),
                 country or "",
             )
         rows[deal_id].parties.append((role, companies[company_id]))
@@ -256,8 +318,13 @@ def network(deals: list[NetworkDeal]) -> dict:
         key = f"c{company.pk}"
         if company.pk not in nodes:
             nodes[company.pk] = {
-                "id": key, "label": company.label, "url": company.url,
-                "country": company.country, "gpus": 0, "usd": 0.0, "deals": 0,
+                "id": key,
+                "label": company.label,
+                "url": company.url,
+                "country": company.country,
+                "gpus": 0,
+                "usd": 0.0,
+                "deals": 0,
             }
         return key
 
@@ -280,21 +347,23 @@ def network(deals: list[NetworkDeal]) -> dict:
         )
         for supplier in suppliers:
             for buyer in buyers:
-                edges.append({
-                    "id": f"d{deal.pk}-{supplier.pk}-{buyer.pk}",
-                    "source": node(supplier),
-                    "target": node(buyer),
-                    "label": deal.label,
-                    "url": deal.url,
-                    "status": deal.status,
-                    "status_label": deal.status_label,
-                    "category": deal.category,
-                    "directed": directed,
-                    "gpus": gpus,
-                    "usd": usd,
-                    "quantity": quantity,
-                    "announced_on": deal.announced_on.isoformat() if deal.announced_on else "",
-                })
+                edges.append(
+                    {
+                        "id": f"d{deal.pk}-{supplier.pk}-{buyer.pk}",
+                        "source": node(supplier),
+                        "target": node(buyer),
+                        "label": deal.label,
+                        "url": deal.url,
+                        "status": deal.status,
+                        "status_label": deal.status_label,
+                        "category": deal.category,
+                        "directed": directed,
+                        "gpus": gpus,
+                        "usd": usd,
+                        "quantity": quantity,
+                        "announced_on": deal.announced_on.isoformat() if deal.announced_on else "",
+                    }
+                )
     return {"nodes": list(nodes.values()), "edges": edges}
 
 
@@ -303,7 +372,10 @@ def bars(rows: list[tuple], display) -> list[dict]:
     top = max((value for _label, value, _url in rows), default=0) or 1
     return [
         {
-            "label": label, "value": value, "url": url, "display": display(value),
+            "label": label,
+            "value": value,
+            "url": url,
+            "display": display(value),
             "pct": round(float(value) / float(top) * 100, 1),
         }
         for label, value, url in rows
@@ -349,8 +421,12 @@ class GraphView(TemplateView):
             {"date": e.date, "precision": e.date_precision, "kind": "event", "item": e}
             for e in events
         ] + [
-            {"date": timezone.localtime(m.starts_at, m.local_tz).date(), "precision": "day",
-             "kind": "meeting", "item": m}
+            {
+                "date": timezone.localtime(m.starts_at, m.local_tz).date(),
+                "precision": "day",
+                "kind": "meeting",
+                "item": m,
+            }
             for m in meetings[:50]
         ]
         timeline.sort(key=lambda row: row["date"], reverse=True)
@@ -400,8 +476,10 @@ class GraphDataView(View):
     def get(self, request, *args, **kwargs):
         size = DrawingForm(request.GET)
         if not size.is_valid():
-            errors = {name: [error["message"] for error in field_errors]
-                      for name, field_errors in size.errors.get_json_data().items()}
+            errors = {
+                name: [error["message"] for error in field_errors]
+                for name, field_errors in size.errors.get_json_data().items()
+            }
             return JsonResponse(errors, status=400, json_dumps_params=COMPACT_JSON)
         limit = size.limit()
         company = None
@@ -421,4 +499,3 @@ class GraphDataView(View):
         response = JsonResponse(data, json_dumps_params=COMPACT_JSON)
         response["Cache-Control"] = "public, max-age=60"
         return response
-

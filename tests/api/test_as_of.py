@@ -46,10 +46,10 @@ def story():
 
     class Story:
         nvidia = published_company(kst(1, 9), name="Nvidia", name_ko="엔비디아", slug="nvidia")
-        samsung = published_company(kst(1, 9), name="Samsung Electronics",
-                                    name_ko="삼성전자", slug="samsung-electronics")
-        hynix = published_company(kst(1, 9), name="SK hynix", name_ko="SK하이닉스",
-                                   slug="sk-hynix")
+        samsung = published_company(
+            kst(1, 9), name="Samsung Electronics", name_ko="삼성전자", slug="samsung-electronics"
+        )
+        hynix = published_company(kst(1, 9), name="SK hynix", name_ko="SK하이닉스", slug="sk-hynix")
 
     with at(kst(1, 9)):
         Story.naver = factories.CompanyFactory(name="Naver", name_ko="네이버", slug="naver")
@@ -57,16 +57,31 @@ def story():
         Story.naver.publication = Publication.PUBLISHED
         Story.naver.published_at = timezone.now()
         Story.naver.save()
-    Story.deal = samsung_deal(kst(29, 9), supplier=Story.nvidia, buyer=Story.samsung,
-                              publication=Publication.DRAFT, slug="nvidia-samsung-gpus")
+    Story.deal = samsung_deal(
+        kst(29, 9),
+        supplier=Story.nvidia,
+        buyer=Story.samsung,
+        publication=Publication.DRAFT,
+        slug="nvidia-samsung-gpus",
+    )
     publish(Story.deal, kst(30, 12))
     correct(Story.deal, kst(31, 10), quantity=Decimal("260000"))
-    replace_parties(Story.deal, kst(nov(1), 9), [
-        (Story.nvidia, PartyRole.SUPPLIER), (Story.hynix, PartyRole.BUYER),
-        (Story.naver, PartyRole.PARTNER),
-    ])
-    Story.late = samsung_deal(kst(29, 10), supplier=Story.nvidia, buyer=Story.samsung,
-                              publication=Publication.DRAFT, slug="nvidia-naver-late")
+    replace_parties(
+        Story.deal,
+        kst(nov(1), 9),
+        [
+            (Story.nvidia, PartyRole.SUPPLIER),
+            (Story.hynix, PartyRole.BUYER),
+            (Story.naver, PartyRole.PARTNER),
+        ],
+    )
+    Story.late = samsung_deal(
+        kst(29, 10),
+        supplier=Story.nvidia,
+        buyer=Story.samsung,
+        publication=Publication.DRAFT,
+        slug="nvidia-naver-late",
+    )
     publish(Story.late, kst(nov(2), 9))
     return Story
 
@@ -126,10 +141,12 @@ def test_parties_are_those_of_the_moment_in_both_languages(api, story):
         return [(p["role"], p["company"], p["name_ko"]) for p in body["parties"]]
 
     assert parties(kst(31, 12)) == [
-        ("buyer", "samsung-electronics", "삼성전자"), ("supplier", "nvidia", "엔비디아"),
+        ("buyer", "samsung-electronics", "삼성전자"),
+        ("supplier", "nvidia", "엔비디아"),
     ]
     assert parties(kst(nov(1), 10)) == [
-        ("buyer", "sk-hynix", "SK하이닉스"), ("partner", "naver", "네이버"),
+        ("buyer", "sk-hynix", "SK하이닉스"),
+        ("partner", "naver", "네이버"),
         ("supplier", "nvidia", "엔비디아"),
     ]
 
@@ -160,12 +177,16 @@ def test_a_companys_name_is_the_name_it_had_then(api, story):
 
 def test_sources_are_the_links_of_the_moment(api, story):
     with at(kst(nov(5), 9)):
-        extra = factories.SourceFactory(publication=Publication.PUBLISHED,
-                                        slug="yonhap-20251101", title_ko="연합뉴스 단독")
+        extra = factories.SourceFactory(
+            publication=Publication.PUBLISHED, slug="yonhap-20251101", title_ko="연합뉴스 단독"
+        )
     first = [s["slug"] for s in api.get(deal_url(story, kst(31, 12))).json()["sources"]]
     with at(kst(nov(6), 9)):
-        services.deal_update(deal=Deal.objects.get(pk=story.deal.pk), fields={},
-                             parts=services.DealParts(sources=[extra]))
+        services.deal_update(
+            deal=Deal.objects.get(pk=story.deal.pk),
+            fields={},
+            parts=services.DealParts(sources=[extra]),
+        )
     assert [s["slug"] for s in api.get(deal_url(story, kst(31, 12))).json()["sources"]] == first
     now = api.get(deal_url(story, kst(nov(6), 10))).json()["sources"]
     assert [(s["slug"], s["title_ko"]) for s in now] == [("yonhap-20251101", "연합뉴스 단독")]
@@ -185,8 +206,7 @@ def test_a_list_as_of_a_moment_searches_in_korean_and_pages(api, story):
 def test_filters_that_read_todays_relations_are_refused_as_of_a_moment(api, story):
     response = api.get(as_of("/api/v1/deals/?supplier=nvidia&status=announced", kst(31, 12)))
     assert_error(response, 400, "supplier", "status")
-    assert_error(api.get(as_of("/api/v1/deals/?ordering=nonsense", kst(31, 12))), 400,
-                 "ordering")
+    assert_error(api.get(as_of("/api/v1/deals/?ordering=nonsense", kst(31, 12))), 400, "ordering")
 
 
 @pytest.mark.parametrize("resource", [r for r in RESOURCES if r != "exchange-rates"])

@@ -32,15 +32,21 @@ def nvidia(db):
 @pytest.fixture
 def samsung(db):
     return factories.CompanyFactory(
-        slug="samsung-electronics", name="Samsung Electronics", name_ko="삼성전자",
-        country="KR", publication=PUBLISHED,
+        slug="samsung-electronics",
+        name="Samsung Electronics",
+        name_ko="삼성전자",
+        country="KR",
+        publication=PUBLISHED,
     )
 
 
 @pytest.fixture
 def hyundai(db):
     return factories.CompanyFactory(
-        slug="hyundai-motor", name="Hyundai Motor", name_ko="현대자동차", country="KR",
+        slug="hyundai-motor",
+        name="Hyundai Motor",
+        name_ko="현대자동차",
+        country="KR",
         publication=PUBLISHED,
     )
 
@@ -82,12 +88,16 @@ def test_deal_carries_parties_value_timeline_and_links(api, nvidia, samsung):
         currency="KRW", date=dt.date(2025, 10, 1), rate=Decimal("1400"), publication=PUBLISHED
     )
     deal = factories.make_deal(
-        supplier=nvidia, buyer=samsung, disclosure=Disclosure.DISCLOSED,
-        amount=Decimal("7000000000000"), currency="KRW",
+        supplier=nvidia,
+        buyer=samsung,
+        disclosure=Disclosure.DISCLOSED,
+        amount=Decimal("7000000000000"),
+        currency="KRW",
     )
     body = api.get(f"/api/v1/deals/{deal.slug}/").json()
     assert {(p["company"], p["role"], p["name_ko"]) for p in body["parties"]} == {
-        ("nvidia", "supplier", "엔비디아"), ("samsung-electronics", "buyer", "삼성전자"),
+        ("nvidia", "supplier", "엔비디아"),
+        ("samsung-electronics", "buyer", "삼성전자"),
     }
     assert body["amount"] == "7000000000000.00"  # an exact decimal string, never a float
     assert body["usd_amount"] == "5000000000.00"
@@ -116,13 +126,22 @@ def test_draft_company_of_a_published_deal_is_left_out_for_anonymous(api, nvidia
 def three_deals(nvidia, samsung, hyundai):
     to_samsung = factories.make_deal(supplier=nvidia, buyer=samsung, slug="to-samsung")
     to_hyundai = factories.make_deal(
-        supplier=nvidia, buyer=hyundai, slug="to-hyundai", disclosure=Disclosure.DISCLOSED,
-        amount=Decimal("3000000000"), currency="USD",
-        events=((dt.date(2025, 10, 31), DealStatus.ANNOUNCED),
-                (dt.date(2025, 11, 20), DealStatus.SIGNED)),
+        supplier=nvidia,
+        buyer=hyundai,
+        slug="to-hyundai",
+        disclosure=Disclosure.DISCLOSED,
+        amount=Decimal("3000000000"),
+        currency="USD",
+        events=(
+            (dt.date(2025, 10, 31), DealStatus.ANNOUNCED),
+            (dt.date(2025, 11, 20), DealStatus.SIGNED),
+        ),
     )
     samsung_sells = factories.make_deal(
-        supplier=samsung, buyer=hyundai, slug="samsung-sells", product_category="hbm",
+        supplier=samsung,
+        buyer=hyundai,
+        slug="samsung-sells",
+        product_category="hbm",
         events=((dt.date(2024, 3, 1), DealStatus.RUMORED),),
     )
     return to_samsung, to_hyundai, samsung_sells
@@ -152,8 +171,9 @@ def test_a_records_address_answers_without_filters_and_with_them_as_before(api, 
     # apply as DRF applies them to a detail lookup.
     assert api.get("/api/v1/deals/to-hyundai/").status_code == 200
     assert api.get("/api/v1/deals/to-hyundai/", {"status": "signed"}).status_code == 200
-    assert api.get("/api/v1/deals/to-hyundai/", {"supplier": "samsung-electronics"}).status_code \
-        == 404
+    assert (
+        api.get("/api/v1/deals/to-hyundai/", {"supplier": "samsung-electronics"}).status_code == 404
+    )
     assert api.get("/api/v1/deals/to-hyundai/", {"q": "없는 말"}).status_code == 404
 
 
@@ -171,14 +191,10 @@ def test_filter_by_country_category_and_dates(api, three_deals):
 
 def test_filter_by_updated_since_for_polling(api, three_deals):
     Deal.objects.filter(slug="to-samsung").update(updated_at="2020-01-01T00:00:00Z")
-    assert listed(api, updated_since="2021-01-01T00:00:00+09:00") == {
-        "to-hyundai", "samsung-sells"
-    }
+    assert listed(api, updated_since="2021-01-01T00:00:00+09:00") == {"to-hyundai", "samsung-sells"}
     # An unescaped + arrives as a space; it is read as the offset it was meant to be.
     assert "to-samsung" not in listed(api, updated_since="2021-01-01T00:00:00 09:00")
-    assert listed(api, updated_since="2020-01-01") == {
-        "to-samsung", "to-hyundai", "samsung-sells"
-    }
+    assert listed(api, updated_since="2020-01-01") == {"to-samsung", "to-hyundai", "samsung-sells"}
 
 
 def test_filter_names_a_bad_value(api, three_deals):
@@ -201,14 +217,16 @@ def test_korean_and_partial_english_search(api, three_deals):
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def test_editor_creates_a_deal_with_parties_through_the_services(editor_api, nvidia, samsung,
-                                                                 source):
+def test_editor_creates_a_deal_with_parties_through_the_services(
+    editor_api, nvidia, samsung, source
+):
     response = editor_api.post("/api/v1/deals/", payload(nvidia, samsung, source), format="json")
     assert response.status_code == 201, response.content
     deal = Deal.objects.get(slug="nvidia-samsung-blackwell")
     assert response["Location"] == "http://localhost/api/v1/deals/nvidia-samsung-blackwell/"
     assert {(p.company.slug, p.role) for p in deal.parties.all()} == {
-        ("nvidia", PartyRole.SUPPLIER), ("samsung-electronics", PartyRole.BUYER)
+        ("nvidia", PartyRole.SUPPLIER),
+        ("samsung-electronics", PartyRole.BUYER),
     }
     assert deal.status == DealStatus.ANNOUNCED  # derived by the services from the timeline
     assert deal.announced_on == dt.date(2025, 10, 31)
@@ -223,16 +241,19 @@ def test_editor_changes_a_deal_and_replaces_its_parties(editor_api, nvidia, sams
     deal = factories.make_deal(supplier=nvidia, buyer=samsung)
     response = editor_api.patch(
         f"/api/v1/deals/{deal.slug}/",
-        {"title_ko": "수정된 제목", "parties": [{"company": "nvidia", "role": "supplier"},
-                                               {"company": "hyundai-motor", "role": "buyer"}]},
+        {
+            "title_ko": "수정된 제목",
+            "parties": [
+                {"company": "nvidia", "role": "supplier"},
+                {"company": "hyundai-motor", "role": "buyer"},
+            ],
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
     deal.refresh_from_db()
     assert deal.title_ko == "수정된 제목"
-    assert set(deal.parties.values_list("company__slug", flat=True)) == {
-        "nvidia", "hyundai-motor"
-    }
+    assert set(deal.parties.values_list("company__slug", flat=True)) == {"nvidia", "hyundai-motor"}
 
 
 def test_patch_without_parts_leaves_them_alone(editor_api, published_deal):
@@ -244,15 +265,19 @@ def test_patch_without_parts_leaves_them_alone(editor_api, published_deal):
     assert set(published_deal.parties.values_list("company_id", "role")) == before
 
 
-def test_a_write_carries_its_reason_into_the_history(editor_api, editor, nvidia, samsung,
-                                                    hyundai):
+def test_a_write_carries_its_reason_into_the_history(editor_api, editor, nvidia, samsung, hyundai):
     deal = factories.make_deal(supplier=nvidia, buyer=samsung)
     reason = "연합뉴스 보도로 구매사 정정 (buyer corrected)"
     response = editor_api.patch(
         f"/api/v1/deals/{deal.slug}/",
-        {"summary_ko": "현대차가 구매", "change_reason": f"  {reason} ",
-         "parties": [{"company": "nvidia", "role": "supplier"},
-                     {"company": "hyundai-motor", "role": "buyer"}]},
+        {
+            "summary_ko": "현대차가 구매",
+            "change_reason": f"  {reason} ",
+            "parties": [
+                {"company": "nvidia", "role": "supplier"},
+                {"company": "hyundai-motor", "role": "buyer"},
+            ],
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -271,9 +296,11 @@ def test_a_write_carries_its_reason_into_the_history(editor_api, editor, nvidia,
 
 def test_a_source_write_carries_its_reason(editor_api, editor):
     source = published_source()
-    response = editor_api.patch(f"/api/v1/sources/{source.slug}/",
-                                {"title_ko": "고친 제목", "change_reason": "제목 오타"},
-                                format="json")
+    response = editor_api.patch(
+        f"/api/v1/sources/{source.slug}/",
+        {"title_ko": "고친 제목", "change_reason": "제목 오타"},
+        format="json",
+    )
     assert response.status_code == 200, response.content
     assert source.history.latest().history_change_reason == "제목 오타"
 
@@ -281,9 +308,11 @@ def test_a_source_write_carries_its_reason(editor_api, editor):
 @pytest.mark.parametrize("reason", ["가" * 101, ["a list"], "\x00null"])
 def test_a_bad_reason_is_refused_and_nothing_is_written(editor_api, published_deal, reason):
     versions = published_deal.history.count()
-    response = editor_api.patch(f"/api/v1/deals/{published_deal.slug}/",
-                                {"summary": "Never saved", "change_reason": reason},
-                                format="json")
+    response = editor_api.patch(
+        f"/api/v1/deals/{published_deal.slug}/",
+        {"summary": "Never saved", "change_reason": reason},
+        format="json",
+    )
     error = assert_error(response, 400)
     assert "change_reason" in str(error), error
     published_deal.refresh_from_db()
@@ -293,11 +322,17 @@ def test_a_bad_reason_is_refused_and_nothing_is_written(editor_api, published_de
 
 def test_stale_version_is_refused_with_409_and_nothing_written(editor_api, published_deal):
     stale = published_deal.version
-    ok = editor_api.patch(f"/api/v1/deals/{published_deal.slug}/",
-                          {"summary": "First edit", "version": stale}, format="json")
+    ok = editor_api.patch(
+        f"/api/v1/deals/{published_deal.slug}/",
+        {"summary": "First edit", "version": stale},
+        format="json",
+    )
     assert ok.status_code == 200, ok.content
-    late = editor_api.patch(f"/api/v1/deals/{published_deal.slug}/",
-                            {"summary": "Second edit", "version": stale}, format="json")
+    late = editor_api.patch(
+        f"/api/v1/deals/{published_deal.slug}/",
+        {"summary": "Second edit", "version": stale},
+        format="json",
+    )
     assert_error(late, 409)
     published_deal.refresh_from_db()
     assert published_deal.summary == "First edit"
@@ -305,7 +340,8 @@ def test_stale_version_is_refused_with_409_and_nothing_written(editor_api, publi
 
 def test_publication_cannot_be_changed_through_the_api(editor_api, nvidia, samsung, source):
     response = editor_api.post(
-        "/api/v1/deals/", payload(nvidia, samsung, source, publication="published"),
+        "/api/v1/deals/",
+        payload(nvidia, samsung, source, publication="published"),
         format="json",
     )
     assert_error(response, 400, "publication")
@@ -348,8 +384,15 @@ def test_unknown_currency_is_rejected(editor_api, nvidia, samsung, source):
 
 
 def test_huge_numbers_are_rejected(editor_api, nvidia, samsung, source):
-    data = payload(nvidia, samsung, source, amount="1e30", currency="USD",
-                   disclosure="disclosed", quantity="123456789012345678901234567890")
+    data = payload(
+        nvidia,
+        samsung,
+        source,
+        amount="1e30",
+        currency="USD",
+        disclosure="disclosed",
+        quantity="123456789012345678901234567890",
+    )
     assert_rejected_and_nothing_written(
         editor_api.post("/api/v1/deals/", data, format="json"), "amount", "quantity"
     )
@@ -363,12 +406,21 @@ def test_korean_text_is_kept_but_a_korean_slug_is_rejected(editor_api, nvidia, s
 
 
 def test_every_bad_field_is_named_at_once(editor_api, nvidia, samsung, source):
-    data = payload(nvidia, samsung, source, kind="handshake", quantity="-1",
-                   parties=[{"company": "no-such-company", "role": "supplier"}],
-                   events=[{"date": "2025-13-45", "status": "announced"}])
+    data = payload(
+        nvidia,
+        samsung,
+        source,
+        kind="handshake",
+        quantity="-1",
+        parties=[{"company": "no-such-company", "role": "supplier"}],
+        events=[{"date": "2025-13-45", "status": "announced"}],
+    )
     assert_rejected_and_nothing_written(
         editor_api.post("/api/v1/deals/", data, format="json"),
-        "kind", "quantity", "parties.0.company", "events.0.date",
+        "kind",
+        "quantity",
+        "parties.0.company",
+        "events.0.date",
     )
 
 

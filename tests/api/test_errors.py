@@ -10,8 +10,9 @@ from tests.api.helpers import assert_error
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("path", ["/api/", "/api/v2/deals/", "/api/v1/nothing/",
-                                  "/api/v1/deals/a/b/c/", "/api/v1/deals"])
+@pytest.mark.parametrize(
+    "path", ["/api/", "/api/v2/deals/", "/api/v1/nothing/", "/api/v1/deals/a/b/c/", "/api/v1/deals"]
+)
 def test_unknown_api_addresses_get_a_json_404(api, path):
     error = assert_error(api.get(path), 404)
     assert error["code"] == "not_found"
@@ -31,8 +32,9 @@ def test_method_not_allowed_is_a_json_405(api, editor_api):
 
 
 def test_unsupported_media_type_is_a_json_415(editor_api):
-    response = editor_api.post("/api/v1/deals/", "slug=x",
-                               content_type="application/x-www-form-urlencoded")
+    response = editor_api.post(
+        "/api/v1/deals/", "slug=x", content_type="application/x-www-form-urlencoded"
+    )
     assert_error(response, 415)
 
 
@@ -42,8 +44,11 @@ def test_wrong_token_is_a_json_401(api):
 
 
 def test_anonymous_reads_are_throttled_with_retry_after(api, monkeypatch, throttle_clock):
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
-                        {**SimpleRateThrottle.THROTTLE_RATES, "anon": "3/minute"})
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {**SimpleRateThrottle.THROTTLE_RATES, "anon": "3/minute"},
+    )
     for _ in range(3):
         assert api.get("/api/v1/sources/").status_code == 200
     response = api.get("/api/v1/sources/")
@@ -55,8 +60,11 @@ def test_anonymous_reads_are_throttled_with_retry_after(api, monkeypatch, thrott
 def test_signed_in_editors_are_not_held_to_the_anonymous_rate(
     editor_api, monkeypatch, throttle_clock
 ):
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
-                        {**SimpleRateThrottle.THROTTLE_RATES, "anon": "1/minute"})
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {**SimpleRateThrottle.THROTTLE_RATES, "anon": "1/minute"},
+    )
     for _ in range(3):
         assert editor_api.get("/api/v1/sources/").status_code == 200
 
@@ -66,8 +74,9 @@ def test_a_database_conflict_is_a_json_409(editor_api, monkeypatch, published_de
         raise IntegrityError("duplicate key value violates unique constraint")
 
     monkeypatch.setattr(views.serializers.services, "deal_update", clash)
-    response = editor_api.patch(f"/api/v1/deals/{published_deal.slug}/", {"summary": "x"},
-                                format="json")
+    response = editor_api.patch(
+        f"/api/v1/deals/{published_deal.slug}/", {"summary": "x"}, format="json"
+    )
     error = assert_error(response, 409)
     assert "duplicate key" not in error["message"]  # no database internals leak out
 

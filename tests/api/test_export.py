@@ -49,9 +49,7 @@ def test_export_keeps_korean_text_readable(api, published_deal):
     assert "엔비디아 블랙웰 공급".encode() in body
 
 
-def test_export_reads_in_chunks_with_a_fixed_number_of_queries(
-    api, django_assert_max_num_queries
-):
+def test_export_reads_in_chunks_with_a_fixed_number_of_queries(api, django_assert_max_num_queries):
     for _ in range(3):
         factories.make_deal()
     with django_assert_max_num_queries(30) as few:

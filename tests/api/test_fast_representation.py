@@ -60,13 +60,21 @@ def varied(db):
     """The demo story plus deals that take every branch of the representation."""
     call_command("load_story", verbosity=0)
 
-    seoul = published(factories.CompanyFactory, name="", name_ko="서울반도체", country="KR",
-                      slug="seoul-semi")
-    nowhere = published(factories.CompanyFactory, name="Stateless <b>&</b> \"Co\"",
-                        name_ko="", country="", slug="Stateless_Co-2")
+    seoul = published(
+        factories.CompanyFactory, name="", name_ko="서울반도체", country="KR", slug="seoul-semi"
+    )
+    nowhere = published(
+        factories.CompanyFactory,
+        name='Stateless <b>&</b> "Co"',
+        name_ko="",
+        country="",
+        slug="Stateless_Co-2",
+    )
     hidden_company = factories.CompanyFactory(name="Secret buyer", name_ko="비공개 구매자")
     old_meeting = published(
-        factories.MeetingFactory, title="", title_ko="1900년 회동",
+        factories.MeetingFactory,
+        title="",
+        title_ko="1900년 회동",
         starts_at=dt.datetime(1900, 1, 1, 3, 0, tzinfo=dt.UTC),  # Seoul then: +08:27:52
     )
     utc_meeting = published(
@@ -75,39 +83,73 @@ def varied(db):
     hidden_meeting = factories.MeetingFactory(title="Closed dinner", title_ko="비공개 만찬")
     project = published(factories.ProjectFactory, name="", name_ko="한국 AI 데이터센터")
     hidden_project = factories.ProjectFactory(name="Unannounced campus")
-    rate = published(factories.ExchangeRateFactory, currency="KRW", date=dt.date(2025, 10, 27),
-                     rate=Decimal("1431.700000"))
-    hidden_rate = factories.ExchangeRateFactory(currency="JPY", date=dt.date(2025, 10, 27),
-                                                rate=Decimal("152.125000"))
+    rate = published(
+        factories.ExchangeRateFactory,
+        currency="KRW",
+        date=dt.date(2025, 10, 27),
+        rate=Decimal("1431.700000"),
+    )
+    hidden_rate = factories.ExchangeRateFactory(
+        currency="JPY", date=dt.date(2025, 10, 27), rate=Decimal("152.125000")
+    )
     hidden_source = factories.SourceFactory(title="Leaked memo", title_ko="유출 문건")
-    undated_source = published(factories.SourceFactory, published_on=None,
-                               title="", title_ko="날짜 없는 보도")
+    undated_source = published(
+        factories.SourceFactory, published_on=None, title="", title_ko="날짜 없는 보도"
+    )
 
     korean = factories.make_deal(
-        supplier=seoul, buyer=nowhere, title="", title_ko="서울반도체 칩 공급 🚀",
-        summary="", summary_ko="줄 바꿈\n그리고 \"따옴표\" <태그>",
-        product="", product_ko="전력 반도체", quantity=Decimal("12.50"),
-        quantity_unit=QuantityUnit.WAFERS_PER_MONTH, quantity_qualifier=Qualifier.ABOUT,
-        amount=Decimal("1500000000000"), currency="KRW", disclosure=Disclosure.DISCLOSED,
-        amount_note_ko="약 1.5조 원", project=project,
-        events=((dt.date(2025, 9, 1), DealStatus.RUMORED),
-                (dt.date(2025, 10, 31), DealStatus.SIGNED)),
+        supplier=seoul,
+        buyer=nowhere,
+        title="",
+        title_ko="서울반도체 칩 공급 🚀",
+        summary="",
+        summary_ko='줄 바꿈\n그리고 "따옴표" <태그>',
+        product="",
+        product_ko="전력 반도체",
+        quantity=Decimal("12.50"),
+        quantity_unit=QuantityUnit.WAFERS_PER_MONTH,
+        quantity_qualifier=Qualifier.ABOUT,
+        amount=Decimal("1500000000000"),
+        currency="KRW",
+        disclosure=Disclosure.DISCLOSED,
+        amount_note_ko="약 1.5조 원",
+        project=project,
+        events=(
+            (dt.date(2025, 9, 1), DealStatus.RUMORED),
+            (dt.date(2025, 10, 31), DealStatus.SIGNED),
+        ),
     )
-    services.deal_update(deal=korean, fields={}, parts=services.DealParts(
-        meetings=[services.MeetingLinkSpec(meeting=old_meeting, role=MeetingRole.SIGNED),
-                  services.MeetingLinkSpec(meeting=utc_meeting, role=MeetingRole.ANNOUNCED),
-                  services.MeetingLinkSpec(meeting=hidden_meeting)],
-    ))
+    services.deal_update(
+        deal=korean,
+        fields={},
+        parts=services.DealParts(
+            meetings=[
+                services.MeetingLinkSpec(meeting=old_meeting, role=MeetingRole.SIGNED),
+                services.MeetingLinkSpec(meeting=utc_meeting, role=MeetingRole.ANNOUNCED),
+                services.MeetingLinkSpec(meeting=hidden_meeting),
+            ],
+        ),
+    )
     Deal.objects.filter(pk=korean.pk).update(usd_rate=rate)
 
     # Everything optional missing: no quantity, no value, no project, no timeline, no sources.
     bare = services.deal_create(
-        fields={"slug": "bare-partnership", "title": "A bare partnership", "title_ko": "",
-                "kind": DealKind.PARTNERSHIP, "publication": DRAFT,
-                "disclosure": Disclosure.UNDISCLOSED, "quantity": None},
-        parts=services.DealParts(parties=[
-            services.PartySpec(company=seoul, role=PartyRole.PARTNER, note="노트", note_ko="메모"),
-        ]),
+        fields={
+            "slug": "bare-partnership",
+            "title": "A bare partnership",
+            "title_ko": "",
+            "kind": DealKind.PARTNERSHIP,
+            "publication": DRAFT,
+            "disclosure": Disclosure.UNDISCLOSED,
+            "quantity": None,
+        },
+        parts=services.DealParts(
+            parties=[
+                services.PartySpec(
+                    company=seoul, role=PartyRole.PARTNER, note="노트", note_ko="메모"
+                ),
+            ]
+        ),
     )
 
     # Published as an older import left it, past today's publish checks.
@@ -115,22 +157,40 @@ def varied(db):
 
     # Drafts around a published deal: readers see none of them, editors all.
     with_drafts = factories.make_deal(
-        buyer=hidden_company, title="Deal with draft relations", project=hidden_project,
-        quantity=None, quantity_unit="",
+        buyer=hidden_company,
+        title="Deal with draft relations",
+        project=hidden_project,
+        quantity=None,
+        quantity_unit="",
     )
-    services.deal_update(deal=with_drafts, fields={}, parts=services.DealParts(
-        events=[services.EventSpec(date=dt.date(2025, 10, 1), status=DealStatus.REPORTED,
-                                   source=hidden_source, date_precision=DatePrecision.MONTH),
-                services.EventSpec(date=dt.date(2025, 10, 2), status=DealStatus.ANNOUNCED,
-                                   note="No source", note_ko="출처 없음")],
-        meetings=[services.MeetingLinkSpec(meeting=hidden_meeting)],
-        sources=[hidden_source, undated_source],
-    ))
+    services.deal_update(
+        deal=with_drafts,
+        fields={},
+        parts=services.DealParts(
+            events=[
+                services.EventSpec(
+                    date=dt.date(2025, 10, 1),
+                    status=DealStatus.REPORTED,
+                    source=hidden_source,
+                    date_precision=DatePrecision.MONTH,
+                ),
+                services.EventSpec(
+                    date=dt.date(2025, 10, 2),
+                    status=DealStatus.ANNOUNCED,
+                    note="No source",
+                    note_ko="출처 없음",
+                ),
+            ],
+            meetings=[services.MeetingLinkSpec(meeting=hidden_meeting)],
+            sources=[hidden_source, undated_source],
+        ),
+    )
     Deal.objects.filter(pk=with_drafts.pk).update(usd_rate=hidden_rate)
 
     # A draft deal: only editors see it at all.
-    factories.make_deal(publication=DRAFT, title="Draft deal", title_ko="초안 거래",
-                        supplier=hidden_company)
+    factories.make_deal(
+        publication=DRAFT, title="Draft deal", title_ko="초안 거래", supplier=hidden_company
+    )
     return Deal.objects.all()
 
 
@@ -157,23 +217,26 @@ def no_fallback(monkeypatch):
 
 @pytest.mark.parametrize("drafts", [False, True])
 @pytest.mark.parametrize("language", ["en", "ko"])
-def test_every_deal_serializes_to_the_same_bytes_both_ways(varied, no_fallback, drafts,
-                                                           language):
+def test_every_deal_serializes_to_the_same_bytes_both_ways(varied, no_fallback, drafts, language):
     request = APIRequestFactory().get("/api/v1/deals/", HTTP_HOST="localhost")
     deals = list(deal_queryset(drafts=True).order_by("id"))
     assert len(deals) >= 12
     with translation.override(language):
         for deal in deals:
             fast_bytes, plain_bytes = both_ways(
-                lambda extra, deal=deal: DealSerializer(
-                    deal, context={"request": request, "drafts": drafts, **extra}
-                ).data
+                lambda extra, deal=deal: (
+                    DealSerializer(
+                        deal, context={"request": request, "drafts": drafts, **extra}
+                    ).data
+                )
             )
             assert fast_bytes == plain_bytes, deal.slug
         fast_bytes, plain_bytes = both_ways(
-            lambda extra: DealSerializer(
-                deals, many=True, context={"request": request, "drafts": drafts, **extra}
-            ).data
+            lambda extra: (
+                DealSerializer(
+                    deals, many=True, context={"request": request, "drafts": drafts, **extra}
+                ).data
+            )
         )
         assert fast_bytes == plain_bytes
         # Without a request the links are paths; the templates must follow.
@@ -186,8 +249,9 @@ def test_every_deal_serializes_to_the_same_bytes_both_ways(varied, no_fallback, 
 def test_the_varied_data_reaches_every_branch(varied, api, editor_api):
     """The comparison is only as good as the data: check it holds what it claims to."""
     anonymous = {d["slug"]: d for d in api.get("/api/v1/deals/?page_size=500").json()["results"]}
-    editor = {d["slug"]: d for d in
-              editor_api.get("/api/v1/deals/?page_size=500").json()["results"]}
+    editor = {
+        d["slug"]: d for d in editor_api.get("/api/v1/deals/?page_size=500").json()["results"]
+    }
     assert set(editor) - set(anonymous)  # a draft deal editors alone see
     slug = next(s for s, d in editor.items() if d["title"] == "Deal with draft relations")
     hidden, shown = anonymous[slug], editor[slug]
@@ -228,12 +292,17 @@ def assert_same(made_fast, made_plain):
 
 @pytest.mark.parametrize("reader", ["anonymous", "editor"])
 @pytest.mark.parametrize("language", ["en", "ko"])
-def test_the_api_answers_the_same_bytes_both_ways(varied, api, editor_api, monkeypatch,
-                                                  no_fallback, reader, language):
+def test_the_api_answers_the_same_bytes_both_ways(
+    varied, api, editor_api, monkeypatch, no_fallback, reader, language
+):
     client = api if reader == "anonymous" else editor_api
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
-    lists = ["/api/v1/deals/?page_size=500", "/api/v1/deals/?page_size=3",
-             "/api/v1/deals/?q=" + "삼성", "/api/v1/deals/?ordering=title"]
+    lists = [
+        "/api/v1/deals/?page_size=500",
+        "/api/v1/deals/?page_size=3",
+        "/api/v1/deals/?q=" + "삼성",
+        "/api/v1/deals/?ordering=title",
+    ]
     for url in lists:
         assert_same(*get_both(client, url, monkeypatch, **headers))
     # Every page of a paged list, by its Next links.
@@ -249,13 +318,14 @@ def test_the_api_answers_the_same_bytes_both_ways(varied, api, editor_api, monke
 
 
 @pytest.mark.parametrize("reader", ["anonymous", "editor"])
-def test_answers_as_of_a_moment_and_the_export_are_the_same_both_ways(varied, api, editor_api,
-                                                                      monkeypatch, no_fallback,
-                                                                      reader):
+def test_answers_as_of_a_moment_and_the_export_are_the_same_both_ways(
+    varied, api, editor_api, monkeypatch, no_fallback, reader
+):
     client = api if reader == "anonymous" else editor_api
     moment = timezone.localtime().isoformat()
-    listed = get_both(client, "/api/v1/deals/?page_size=500&as_of=" + moment.replace("+", "%2B"),
-                      monkeypatch)
+    listed = get_both(
+        client, "/api/v1/deals/?page_size=500&as_of=" + moment.replace("+", "%2B"), monkeypatch
+    )
     assert_same(*listed)
     assert listed[0].json()["results"]
     for deal in listed[0].json()["results"]:
@@ -270,8 +340,11 @@ def test_a_write_answers_the_same_bytes_both_ways(varied, editor_api, monkeypatc
     for fast_on in (True, False):
         monkeypatch.setattr(DealSerializer, "fast_representation", fast_on)
         deal.refresh_from_db()
-        answer = editor_api.patch(f"/api/v1/deals/{deal.slug}/",
-                                  {"summary_ko": "요약", "version": deal.version}, format="json")
+        answer = editor_api.patch(
+            f"/api/v1/deals/{deal.slug}/",
+            {"summary_ko": "요약", "version": deal.version},
+            format="json",
+        )
         assert answer.status_code == 200, answer.content
         answers.append(answer.json())
     fast_made, plain_made = answers

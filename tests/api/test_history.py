@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 def companies():
     return (
         published_company(kst(1, 9), name="Nvidia", name_ko="엔비디아", slug="nvidia"),
-        published_company(kst(1, 9), name="Samsung Electronics", name_ko="삼성전자",
-                          slug="samsung-electronics"),
+        published_company(
+            kst(1, 9), name="Samsung Electronics", name_ko="삼성전자", slug="samsung-electronics"
+        ),
     )
 
 
@@ -35,8 +36,13 @@ def companies():
 def deal(companies):
     """Drafted on the 29th, published on the 30th, corrected on the 31st, re-drafted after."""
     nvidia, samsung = companies
-    deal = samsung_deal(kst(29, 9), supplier=nvidia, buyer=samsung,
-                        publication=Publication.DRAFT, summary="draft wording")
+    deal = samsung_deal(
+        kst(29, 9),
+        supplier=nvidia,
+        buyer=samsung,
+        publication=Publication.DRAFT,
+        summary="draft wording",
+    )
     correct(deal, kst(29, 18), summary="first public wording")
     publish(deal, kst(30, 12))
     disclose(deal, kst(31, 10), "7000000000")
@@ -73,7 +79,8 @@ def test_history_lists_published_versions_newest_first_with_old_and_new(api, dea
     assert [v["event"] for v in results] == ["changed", "published"]
     newest, first = results
     assert {c["field"]: (c["old"], c["new"]) for c in newest["changes"]}["amount"] == (
-        None, "7000000000.00"
+        None,
+        "7000000000.00",
     )
     assert newest["date"] == "2025-10-31T10:00:00+09:00"
     assert first["changes"] == [] and first["version"] < newest["version"]
@@ -102,12 +109,22 @@ def test_history_hides_drafts_editors_and_their_reasons(api, editor_api, editor,
     deal._change_reason = SECRET_REASON
     with at(kst(32, 9)):
         services.deal_update(deal=deal, fields={"summary": "public wording"}, by=editor)
-    draft = samsung_deal(kst(29, 9), supplier=companies[0], buyer=companies[1],
-                         publication=Publication.DRAFT, slug="still-a-draft")
+    draft = samsung_deal(
+        kst(29, 9),
+        supplier=companies[0],
+        buyer=companies[1],
+        publication=Publication.DRAFT,
+        slug="still-a-draft",
+    )
     body = api.get(history_url(deal)).content.decode()
     assert "public wording" in body
-    for secret in (SECRET_REASON, editor.username, "draft wording", '"history_id"',
-                   '"history_user'):
+    for secret in (
+        SECRET_REASON,
+        editor.username,
+        "draft wording",
+        '"history_id"',
+        '"history_user',
+    ):
         assert secret not in body
     # No key names a user. (Looking for the editor's id followed by a comma in the body also
     # matched an unrelated number, such as a version, when the ids happened to line up.)

@@ -46,8 +46,9 @@ def test_the_etag_changes_when_the_record_or_its_parties_change(api, deal):
 
 def test_a_fresh_if_match_writes_and_answers_with_the_new_etag(editor_api, deal):
     etag = editor_api.get(url(deal))["ETag"]
-    response = editor_api.patch(url(deal), {"summary_ko": "엔비디아가 삼성에 공급"},
-                                format="json", HTTP_IF_MATCH=etag)
+    response = editor_api.patch(
+        url(deal), {"summary_ko": "엔비디아가 삼성에 공급"}, format="json", HTTP_IF_MATCH=etag
+    )
     assert response.status_code == 200, response.content
     assert response.json()["summary_ko"] == "엔비디아가 삼성에 공급"
     assert response["ETag"] != etag
@@ -58,8 +59,9 @@ def test_a_stale_if_match_is_412_says_what_changed_and_writes_nothing(editor_api
     etag = editor_api.get(url(deal))["ETag"]
     someone_else_changes(deal, quantity=Decimal("260000"))
     stored = Deal.objects.get(pk=deal.pk)
-    response = editor_api.patch(url(deal), {"title_ko": "내 제목", "quantity": "1"},
-                                format="json", HTTP_IF_MATCH=etag)
+    response = editor_api.patch(
+        url(deal), {"title_ko": "내 제목", "quantity": "1"}, format="json", HTTP_IF_MATCH=etag
+    )
     error = assert_error(response, 412)
     assert error["code"] == "precondition_failed"
     assert "quantity: 50000.00 → 260000.00" in error["message"]
@@ -67,7 +69,9 @@ def test_a_stale_if_match_is_412_says_what_changed_and_writes_nothing(editor_api
     assert response["ETag"] == editor_api.get(url(deal))["ETag"]  # the one to retry with
     after = Deal.objects.get(pk=deal.pk)
     assert (after.title_ko, after.quantity, after.version) == (
-        stored.title_ko, stored.quantity, stored.version
+        stored.title_ko,
+        stored.quantity,
+        stored.version,
     )
 
 
@@ -99,8 +103,9 @@ def test_an_if_match_that_names_no_current_version_is_412(editor_api, deal, tag)
 
 def test_if_match_star_and_a_list_with_the_current_etag_write(editor_api, deal):
     etag = editor_api.get(url(deal))["ETag"]
-    listed = editor_api.patch(url(deal), {"summary": "one"}, format="json",
-                              HTTP_IF_MATCH=f'"old", {etag}')
+    listed = editor_api.patch(
+        url(deal), {"summary": "one"}, format="json", HTTP_IF_MATCH=f'"old", {etag}'
+    )
     assert listed.status_code == 200, listed.content
     star = editor_api.patch(url(deal), {"summary": "two"}, format="json", HTTP_IF_MATCH="*")
     assert star.status_code == 200
@@ -111,16 +116,16 @@ def test_a_related_records_rename_makes_if_match_stale_and_the_message_says_so(e
     company = deal.parties.first().company
     company.name_ko = "새 이름"
     company.save()
-    error = assert_error(editor_api.patch(url(deal), {"summary": "x"}, format="json",
-                                          HTTP_IF_MATCH=etag), 412)
+    error = assert_error(
+        editor_api.patch(url(deal), {"summary": "x"}, format="json", HTTP_IF_MATCH=etag), 412
+    )
     assert "version is the same" in error["message"]
 
 
 def test_without_if_match_the_version_field_still_guards_the_write(editor_api, deal):
     version = deal.version
     someone_else_changes(deal, summary="meanwhile")
-    response = editor_api.patch(url(deal), {"summary": "mine", "version": version},
-                                format="json")
+    response = editor_api.patch(url(deal), {"summary": "mine", "version": version}, format="json")
     assert_error(response, 409)
     assert Deal.objects.get(pk=deal.pk).summary == "meanwhile"
 
@@ -129,10 +134,13 @@ def test_if_match_guards_other_records_too(editor_api):
     company = factories.CompanyFactory(publication="published", name_ko="삼성전자")
     path = f"/api/v1/companies/{company.slug}/"
     etag = editor_api.get(path)["ETag"]
-    assert editor_api.patch(path, {"name_ko": "삼성"}, format="json",
-                            HTTP_IF_MATCH=etag).status_code == 200
-    error = assert_error(editor_api.patch(path, {"name_ko": "삼성전자(주)"}, format="json",
-                                          HTTP_IF_MATCH=etag), 412)
+    assert (
+        editor_api.patch(path, {"name_ko": "삼성"}, format="json", HTTP_IF_MATCH=etag).status_code
+        == 200
+    )
+    error = assert_error(
+        editor_api.patch(path, {"name_ko": "삼성전자(주)"}, format="json", HTTP_IF_MATCH=etag), 412
+    )
     assert "name_ko: 삼성전자 → 삼성" in error["message"]
 
 

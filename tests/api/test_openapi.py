@@ -8,8 +8,9 @@ pytestmark = pytest.mark.django_db
 
 def test_schema_generates_without_warnings_and_validates(tmp_path):
     # --fail-on-warn turns any drf-spectacular warning into an error.
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file",
-                 str(tmp_path / "schema.yaml"))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
+    )
 
 
 def test_schema_documents_filters_errors_and_the_export(api):
@@ -18,9 +19,24 @@ def test_schema_documents_filters_errors_and_the_export(api):
     schema = response.json()
     deals = schema["paths"]["/api/v1/deals/"]["get"]
     names = {p["name"] for p in deals["parameters"]}
-    assert {"status", "kind", "product_category", "company", "supplier", "buyer", "country",
-            "announced_after", "announced_before", "disclosed", "updated_since", "q",
-            "search", "ordering", "cursor", "page_size"} <= names
+    assert {
+        "status",
+        "kind",
+        "product_category",
+        "company",
+        "supplier",
+        "buyer",
+        "country",
+        "announced_after",
+        "announced_before",
+        "disclosed",
+        "updated_since",
+        "q",
+        "search",
+        "ordering",
+        "cursor",
+        "page_size",
+    } <= names
     assert {"200", "304", "400", "429"} <= set(deals["responses"])
     create = schema["paths"]["/api/v1/deals/"]["post"]
     assert {"201", "400", "401", "403", "409"} <= set(create["responses"])

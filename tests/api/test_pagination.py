@@ -16,14 +16,25 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def deals(db):
     """Seven deals, some sharing a quantity and some with none, to test ties and empties."""
-    quantities = [Decimal("10"), Decimal("10"), None, Decimal("5"), None, Decimal("99"),
-                  Decimal("10")]
+    quantities = [
+        Decimal("10"),
+        Decimal("10"),
+        None,
+        Decimal("5"),
+        None,
+        Decimal("99"),
+        Decimal("10"),
+    ]
     made = []
     for i, quantity in enumerate(quantities):
-        made.append(factories.make_deal(
-            slug=f"d{i}", quantity=quantity, quantity_unit="gpus" if quantity else "",
-            events=((dt.date(2025, 1, 1 + i), "announced"),),
-        ))
+        made.append(
+            factories.make_deal(
+                slug=f"d{i}",
+                quantity=quantity,
+                quantity_unit="gpus" if quantity else "",
+                events=((dt.date(2025, 1, 1 + i), "announced"),),
+            )
+        )
     return made
 
 
@@ -36,8 +47,10 @@ def walk(api, url, params):
     return [row["slug"] for page in pages for row in page["results"]], pages
 
 
-@pytest.mark.parametrize("ordering", ["quantity", "-quantity", "title", "-announced_on",
-                                      "updated_at", "-usd_amount", None])
+@pytest.mark.parametrize(
+    "ordering",
+    ["quantity", "-quantity", "title", "-announced_on", "updated_at", "-usd_amount", None],
+)
 def test_pages_hold_every_row_once_in_the_unpaginated_order(api, deals, ordering):
     params = {"ordering": ordering} if ordering else {}
     everything = slugs(api.get("/api/v1/deals/", {**params, "page_size": 100}))
@@ -87,16 +100,20 @@ def encoded(raw: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-@pytest.mark.parametrize("cursor", [
-    "garbage",
-    encoded('{"p": [1, 2, 3]}'),
-    encoded('{"p": [false, "not-a-date", 1]}'),
-    encoded('{"p": [false, null]}'),
-    encoded("[]"),
-])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        encoded('{"p": [1, 2, 3]}'),
+        encoded('{"p": [false, "not-a-date", 1]}'),
+        encoded('{"p": [false, null]}'),
+        encoded("[]"),
+    ],
+)
 def test_a_broken_cursor_is_a_400_not_a_crash(api, deals, cursor):
-    assert_error(api.get("/api/v1/deals/", {"cursor": cursor, "ordering": "-announced_on"}),
-                 400, "cursor")
+    assert_error(
+        api.get("/api/v1/deals/", {"cursor": cursor, "ordering": "-announced_on"}), 400, "cursor"
+    )
 
 
 def test_lists_never_count_the_table(api, deals, django_assert_max_num_queries):

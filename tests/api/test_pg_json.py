@@ -41,7 +41,7 @@ pytestmark = [
 ]
 
 PUBLISHED = Publication.PUBLISHED
-UGLY = "따옴표 \" 역슬래시 \\ 탭\t줄\n바꿈\r\x01\x1f\x7f 줄 구분\u2028 문단\u2029 🚀 </script>"
+UGLY = '따옴표 " 역슬래시 \\ 탭\t줄\n바꿈\r\x01\x1f\x7f 줄 구분\u2028 문단\u2029 🚀 </script>'
 
 
 @pytest.fixture(autouse=True)
@@ -52,27 +52,48 @@ def no_api_cache(settings):
 @pytest.fixture
 def ugly(db):
     """Deals whose every text field holds what JSON must escape, and awkward moments."""
-    company = factories.CompanyFactory(publication=PUBLISHED, name=UGLY, name_ko=UGLY,
-                                       country="")
+    company = factories.CompanyFactory(publication=PUBLISHED, name=UGLY, name_ko=UGLY, country="")
     summer_1987 = factories.MeetingFactory(
-        publication=PUBLISHED, title=UGLY, title_ko="서머타임 회동",
+        publication=PUBLISHED,
+        title=UGLY,
+        title_ko="서머타임 회동",
         starts_at=dt.datetime(1987, 7, 1, 3, 4, 5, 678901, tzinfo=dt.UTC),  # Seoul: +10:00
     )
     half_hour = factories.MeetingFactory(
-        publication=PUBLISHED, title="Half-hour offset", title_ko="30분 시차",
+        publication=PUBLISHED,
+        title="Half-hour offset",
+        title_ko="30분 시차",
         starts_at=dt.datetime(1955, 3, 1, 0, 0, 0, 1, tzinfo=dt.UTC),  # Seoul: +08:30
     )
     deal = factories.make_deal(
-        supplier=company, title=UGLY, title_ko=UGLY, summary=UGLY, summary_ko="",
-        product="\\", product_ko="\"", amount=Decimal("0.01"), currency="KRW",
-        disclosure="disclosed", amount_note=UGLY, quantity=Decimal("99999999.99"),
+        supplier=company,
+        title=UGLY,
+        title_ko=UGLY,
+        summary=UGLY,
+        summary_ko="",
+        product="\\",
+        product_ko='"',
+        amount=Decimal("0.01"),
+        currency="KRW",
+        disclosure="disclosed",
+        amount_note=UGLY,
+        quantity=Decimal("99999999.99"),
     )
-    services.deal_update(deal=deal, fields={}, parts=services.DealParts(
-        meetings=[services.MeetingLinkSpec(meeting=summer_1987, role=MeetingRole.SIGNED),
-                  services.MeetingLinkSpec(meeting=half_hour)],
-        events=[services.EventSpec(date=dt.date(1, 1, 1), status=DealStatus.RUMORED,
-                                   note=UGLY, note_ko=UGLY)],
-    ))
+    services.deal_update(
+        deal=deal,
+        fields={},
+        parts=services.DealParts(
+            meetings=[
+                services.MeetingLinkSpec(meeting=summer_1987, role=MeetingRole.SIGNED),
+                services.MeetingLinkSpec(meeting=half_hour),
+            ],
+            events=[
+                services.EventSpec(
+                    date=dt.date(1, 1, 1), status=DealStatus.RUMORED, note=UGLY, note_ko=UGLY
+                )
+            ],
+        ),
+    )
     # A slug no page address can hold (an old import's): the page link is null, both ways.
     project = factories.ProjectFactory(publication=PUBLISHED, name="", name_ko="울산 AI 센터")
     type(project).objects.filter(pk=project.pk).update(slug="울산-ai-센터")
@@ -103,8 +124,7 @@ def get_both(client, url, monkeypatch):
     return written, reference, captured
 
 
-def test_ugly_text_and_odd_moments_are_the_serializers_bytes(ugly, api, editor_api,
-                                                              monkeypatch):
+def test_ugly_text_and_odd_moments_are_the_serializers_bytes(ugly, api, editor_api, monkeypatch):
     for client in (api, editor_api):
         for url in (f"/api/v1/deals/{ugly.slug}/", "/api/v1/deals/?page_size=500"):
             written, reference, captured = get_both(client, url, monkeypatch)
@@ -174,7 +194,8 @@ def test_the_statement_is_prepared_once_per_connection_and_outlives_a_rollback(u
             "SELECT name FROM pg_prepared_statements WHERE name LIKE 'dealtracker_deal_json%'"
         )
         assert {name for (name,) in cursor.fetchall()} == {
-            "dealtracker_deal_json_ids", "dealtracker_deal_json_slug",
+            "dealtracker_deal_json_ids",
+            "dealtracker_deal_json_slug",
         }
     assert api.get("/api/v1/deals/").status_code == 200  # run again after the rollback
 
@@ -207,10 +228,16 @@ def test_a_field_without_sql_makes_the_serializers_answer(ugly, api, monkeypatch
             return value.upper()
 
     fields = dict(api_serializers.DealPartySerializer._declared_fields)
-    monkeypatch.setattr(api_serializers.DealPartySerializer, "_declared_fields",
-                        {**fields, "shout": Shouting(source="company.name_ko")})
-    monkeypatch.setattr(api_serializers.DealPartySerializer.Meta, "fields",
-                        [*api_serializers.DealPartySerializer.Meta.fields, "shout"])
+    monkeypatch.setattr(
+        api_serializers.DealPartySerializer,
+        "_declared_fields",
+        {**fields, "shout": Shouting(source="company.name_ko")},
+    )
+    monkeypatch.setattr(
+        api_serializers.DealPartySerializer.Meta,
+        "fields",
+        [*api_serializers.DealPartySerializer.Meta.fields, "shout"],
+    )
     monkeypatch.setattr(pg_json, "_statements", {})
     monkeypatch.setattr(pg_json, "_refusals", set())
     for which in ("ids", "slug"):
@@ -218,8 +245,10 @@ def test_a_field_without_sql_makes_the_serializers_answer(ugly, api, monkeypatch
             pg_json.statement(which)
     monkeypatch.setattr(fast, "_plans", {})  # fast.py's plans, made again with the new field
     monkeypatch.setattr(pg_json, "deal_select", None)  # the refusal is kept, not built again
-    with (caplog.at_level(logging.WARNING, logger="deals.api.pg_json"),
-          CaptureQueriesContext(connection) as captured):
+    with (
+        caplog.at_level(logging.WARNING, logger="deals.api.pg_json"),
+        CaptureQueriesContext(connection) as captured,
+    ):
         answer = api.get(f"/api/v1/deals/{ugly.slug}/")
         assert api.get("/api/v1/deals/").status_code == 200
     assert answer.status_code == 200
@@ -234,14 +263,19 @@ def test_every_readable_field_is_written(ugly):
     """The statement names each serializer's fields, in the serializers' order."""
     sql = pg_json.statement("ids").sql
     written = (
-        DealSerializer, api_serializers.DealPartySerializer, api_serializers.DealEventSerializer,
-        api_serializers.DealMeetingSerializer, api_serializers.SourceRefSerializer,
-        api_serializers.ProjectRefSerializer, api_serializers.RateRefSerializer,
+        DealSerializer,
+        api_serializers.DealPartySerializer,
+        api_serializers.DealEventSerializer,
+        api_serializers.DealMeetingSerializer,
+        api_serializers.SourceRefSerializer,
+        api_serializers.ProjectRefSerializer,
+        api_serializers.RateRefSerializer,
     )
     for serializer_class in written:
         names = [f.field_name for f in serializer_class()._readable_fields]
-        places = [sql.find(f"'{'{' if i == 0 else ','}{json.dumps(n)}:'")
-                  for i, n in enumerate(names)]
+        places = [
+            sql.find(f"'{'{' if i == 0 else ','}{json.dumps(n)}:'") for i, n in enumerate(names)
+        ]
         assert -1 not in places, (serializer_class.__name__, names, places)
 
 
@@ -262,7 +296,7 @@ def test_text_is_escaped_as_python_json_escapes_it():
     # Every code point up to U+3100 (controls, Latin, symbols, U+2028/9, Hangul letters),
     # Hangul syllables, an emoji; PostgreSQL text cannot hold NUL.
     chars = [chr(c) for c in range(1, 0x3100)] + ["가", "힣", "🚀", "𝄞"]
-    values = ["".join(chars[i:i + 64]) for i in range(0, len(chars), 64)] + ["", None]
+    values = ["".join(chars[i : i + 64]) for i in range(0, len(chars), 64)] + ["", None]
     written = sql_values(pg_json.as_text("v"), "text", values)
     expected = [json.dumps(v, ensure_ascii=False) for v in values]
     assert written == expected
@@ -280,8 +314,14 @@ def test_moments_are_written_as_the_api_writes_them():
         dt.datetime(2025, 10, 29, 1, 0, tzinfo=dt.UTC),
         dt.datetime(9999, 12, 31, 14, 59, 59, tzinfo=dt.UTC),
     ]
-    zones = ("Asia/Seoul", "UTC", "America/St_Johns", "Asia/Kathmandu",
-             "Europe/Dublin", "America/New_York")
+    zones = (
+        "Asia/Seoul",
+        "UTC",
+        "America/St_Johns",
+        "Asia/Kathmandu",
+        "Europe/Dublin",
+        "America/New_York",
+    )
     for zone in zones:
         with timezone.override(zoneinfo.ZoneInfo(zone)):
             expected = [json.dumps(field.to_representation(m)) for m in moments] + ["null"]
@@ -294,12 +334,17 @@ def test_moments_are_written_as_the_api_writes_them():
 def test_dates_and_decimals_are_written_as_drf_writes_them():
     dates = [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(2025, 10, 31), None]
     assert sql_values(pg_json.as_date("v"), "date", dates) == [
-        json.dumps(drf_serializers.DateField().to_representation(d)) if d else "null"
-        for d in dates
+        json.dumps(drf_serializers.DateField().to_representation(d)) if d else "null" for d in dates
     ]
     field = drf_serializers.DecimalField(max_digits=20, decimal_places=2)
-    amounts = [Decimal("0"), Decimal("0.5"), Decimal("-12.30"), Decimal("260000"),
-               Decimal("999999999999999999.99"), None]
+    amounts = [
+        Decimal("0"),
+        Decimal("0.5"),
+        Decimal("-12.30"),
+        Decimal("260000"),
+        Decimal("999999999999999999.99"),
+        None,
+    ]
     assert sql_values(pg_json.as_decimal("v"), "numeric(20, 2)", amounts) == [
         json.dumps(field.to_representation(a)) if a is not None else "null" for a in amounts
     ]

@@ -32,8 +32,11 @@ CHECKS = [
 @pytest.fixture
 def api_schema(db, monkeypatch):
     # Generated requests would soon hit the anonymous rate; the throttle has its own tests.
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
-                        dict.fromkeys(("anon", "anon-export", "user"), "100000/minute"))
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        dict.fromkeys(("anon", "anon-export", "user"), "100000/minute"),
+    )
     for resource, build in RESOURCES.items():
         build()
         build_draft(resource)

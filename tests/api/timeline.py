@@ -36,7 +36,9 @@ def samsung_deal(when, *, supplier, buyer, publication=Publication.PUBLISHED, **
     """The Korean story's deal, made through the services at `when`."""
     with at(when):
         return factories.make_deal(
-            supplier=supplier, buyer=buyer, publication=publication,
+            supplier=supplier,
+            buyer=buyer,
+            publication=publication,
             title="Nvidia to supply 50,000 GPUs to Samsung",
             title_ko="엔비디아, 삼성에 GPU 5만 장 공급",
             **fields,
@@ -52,10 +54,13 @@ def correct(deal, when, **fields):
 def replace_parties(deal, when, parties):
     with at(when):
         return services.deal_update(
-            deal=deal, fields={},
-            parts=services.DealParts(parties=[
-                services.PartySpec(company=company, role=role) for company, role in parties
-            ]),
+            deal=deal,
+            fields={},
+            parts=services.DealParts(
+                parties=[
+                    services.PartySpec(company=company, role=role) for company, role in parties
+                ]
+            ),
         )
 
 
@@ -70,9 +75,21 @@ def unpublish(record, when):
 
 
 def disclose(deal, when, amount: str):
-    return correct(deal, when, disclosure=Disclosure.DISCLOSED, amount=Decimal(amount),
-                   currency="USD")
+    return correct(
+        deal, when, disclosure=Disclosure.DISCLOSED, amount=Decimal(amount), currency="USD"
+    )
 
 
-__all__ = ["KST", "PartyRole", "at", "correct", "disclose", "kst", "publish",
-           "published_company", "replace_parties", "samsung_deal", "unpublish"]
+__all__ = [
+    "KST",
+    "PartyRole",
+    "at",
+    "correct",
+    "disclose",
+    "kst",
+    "publish",
+    "published_company",
+    "replace_parties",
+    "samsung_deal",
+    "unpublish",
+]

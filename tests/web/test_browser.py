@@ -26,8 +26,12 @@ pytestmark = [
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 375, "height": 812}
@@ -166,7 +170,9 @@ def test_network_draws_more_deals_when_asked(page, live_server, story, monkeypat
     monkeypatch.setattr(overview, "NETWORK_DRAWN", 1)
     monkeypatch.setattr(overview, "NETWORK_LIMIT", 2)
     factories.make_deal(
-        supplier=story.samsung, buyer=story.hynix, title="Samsung buys HBM test kits",
+        supplier=story.samsung,
+        buyer=story.hynix,
+        title="Samsung buys HBM test kits",
         title_ko="삼성전자, SK하이닉스 HBM 시험 장비 구매",
         events=((dt.date(2024, 1, 5), models.DealStatus.RUMORED),),
     )

@@ -34,24 +34,28 @@ def plain(html: str) -> str:
 
 def entries(body: str) -> list[str]:
     """The change log's entries, newest first, as plain text."""
-    return [plain(e) for e in re.findall(r'<li id="version-\d+">(.*?)</li>\s*(?=<li id="v|</ol>)',
-                                         body, re.S)]
+    return [
+        plain(e)
+        for e in re.findall(r'<li id="version-\d+">(.*?)</li>\s*(?=<li id="v|</ol>)', body, re.S)
+    ]
 
 
 def edit(deal, *, by=None, reason=SECRET_REASON, parts=None, **fields):
     """An editor's change to a deal through the service the admin and the API use."""
     deal.refresh_from_db()
     deal._change_reason = reason
-    return services.deal_update(deal=deal, fields=fields, parts=parts, by=by,
-                                expected_version=deal.version)
+    return services.deal_update(
+        deal=deal, fields=fields, parts=parts, by=by, expected_version=deal.version
+    )
 
 
 def save(record, reason=SECRET_REASON, **fields):
     record.refresh_from_db()
     for name, value in fields.items():
         setattr(record, name, value)
-    return editorial.record_save_checked(record=record, expected_version=record.version,
-                                         reason=reason)
+    return editorial.record_save_checked(
+        record=record, expected_version=record.version, reason=reason
+    )
 
 
 def published(factory, **fields):
@@ -89,10 +93,17 @@ def test_the_log_in_korean_has_korean_labels_figures_and_dates(client, deal):
 
 
 def test_an_undisclosed_value_becoming_disclosed_reads_as_the_page_shows_it(client, deal):
-    edit(deal, disclosure=models.Disclosure.DISCLOSED, amount=Decimal("3000000000"),
-         currency="USD", amount_qualifier=models.Qualifier.ABOUT)
-    assert "Value: value undisclosed → about USD 3 billion" in entries(
-        text(client.get(url("deal", deal))))[0]
+    edit(
+        deal,
+        disclosure=models.Disclosure.DISCLOSED,
+        amount=Decimal("3000000000"),
+        currency="USD",
+        amount_qualifier=models.Qualifier.ABOUT,
+    )
+    assert (
+        "Value: value undisclosed → about USD 3 billion"
+        in entries(text(client.get(url("deal", deal))))[0]
+    )
     # One line for the four money fields, and none for the derived USD equivalent.
     log = entries(text(client.get(url("deal", deal, "ko"))))
     assert "금액: 금액 비공개 → 약 30억 달러" in log[0]
@@ -101,22 +112,28 @@ def test_an_undisclosed_value_becoming_disclosed_reads_as_the_page_shows_it(clie
 
 def test_parties_and_steps_are_described_in_words_and_drafts_never_named(client, story):
     deal = story.deal
-    investor = published(factories.CompanyFactory, name="Korea Development Bank",
-                         name_ko="한국산업은행")
+    investor = published(
+        factories.CompanyFactory, name="Korea Development Bank", name_ko="한국산업은행"
+    )
     signed = factories.SourceFactory(publication=PUBLISHED)
-    edit(deal, parts=services.DealParts(
-        parties=[
-            services.PartySpec(company=story.nvidia, role=models.PartyRole.SUPPLIER),
-            services.PartySpec(company=story.draft_company, role=models.PartyRole.BUYER),
-            services.PartySpec(company=investor, role=models.PartyRole.INVESTOR),
-        ],
-        events=[
-            services.EventSpec(date=dt.date(2025, 10, 31), status=models.DealStatus.ANNOUNCED,
-                               source=signed),
-            services.EventSpec(date=dt.date(2025, 11, 3), status=models.DealStatus.SIGNED,
-                               source=signed),
-        ],
-    ))
+    edit(
+        deal,
+        parts=services.DealParts(
+            parties=[
+                services.PartySpec(company=story.nvidia, role=models.PartyRole.SUPPLIER),
+                services.PartySpec(company=story.draft_company, role=models.PartyRole.BUYER),
+                services.PartySpec(company=investor, role=models.PartyRole.INVESTOR),
+            ],
+            events=[
+                services.EventSpec(
+                    date=dt.date(2025, 10, 31), status=models.DealStatus.ANNOUNCED, source=signed
+                ),
+                services.EventSpec(
+                    date=dt.date(2025, 11, 3), status=models.DealStatus.SIGNED, source=signed
+                ),
+            ],
+        ),
+    )
     body = text(client.get(url("deal", deal)))
     newest = entries(body)[0]
     assert "Korea Development Bank added (Investor)" in newest
@@ -132,8 +149,12 @@ def test_parties_and_steps_are_described_in_words_and_drafts_never_named(client,
 
 def test_sources_added_show_only_when_public(client, story):
     company = story.samsung
-    public_source = factories.SourceFactory(publication=PUBLISHED, publisher="Yonhap",
-                                            publisher_ko="연합뉴스", title="Samsung to buy GPUs")
+    public_source = factories.SourceFactory(
+        publication=PUBLISHED,
+        publisher="Yonhap",
+        publisher_ko="연합뉴스",
+        title="Samsung to buy GPUs",
+    )
     draft_source = factories.SourceFactory(title="Secret memo 2", title_ko="비밀 메모 2")
     save(company, description="Korea's largest memory maker.")
     company.sources.add(public_source, draft_source)  # the admin saves links after the record
@@ -160,8 +181,9 @@ def test_meeting_times_in_its_own_zone_and_attendance_of_public_people(client, s
     save(meeting, venue="Kkanbu Chicken, Samseong-dong")
     # The admin saves the inline rows after the record.
     models.Attendance.objects.create(meeting=meeting, person=newcomer)
-    models.Attendance.objects.create(meeting=meeting, person=factories.PersonFactory(
-        name="Hidden Guest", name_ko="숨은 손님"))
+    models.Attendance.objects.create(
+        meeting=meeting, person=factories.PersonFactory(name="Hidden Guest", name_ko="숨은 손님")
+    )
     body = text(client.get(url("meeting", meeting)))
     log = entries(body)
     assert "Starts: Oct 30, 2025, 19:30 KST → Oct 30, 2025, 19:45 KST" in log[1]
@@ -172,10 +194,13 @@ def test_meeting_times_in_its_own_zone_and_attendance_of_public_people(client, s
 def test_project_budget_and_participants(client, story):
     project = story.project
     builder = published(factories.CompanyFactory, name="Hyundai E&C", name_ko="현대건설")
-    save(project, disclosure=models.Disclosure.ESTIMATED, amount=Decimal("4280000000000"),
-         currency="KRW")
-    factories.ProjectPartyFactory(project=project, company=builder,
-                                  role=models.ProjectRole.BUILDER)
+    save(
+        project,
+        disclosure=models.Disclosure.ESTIMATED,
+        amount=Decimal("4280000000000"),
+        currency="KRW",
+    )
+    factories.ProjectPartyFactory(project=project, company=builder, role=models.ProjectRole.BUILDER)
     log = entries(text(client.get(url("project", project, "ko"))))
     assert "예산: 금액 비공개 → 4조 2,800억 원 (추정)" in log[0]
     assert "현대건설 추가 (건설)" in log[0]
@@ -206,17 +231,25 @@ def test_draft_versions_and_their_reasons_never_show(client, story, desk_editor)
     body = text(client.get(url("deal", deal)))
     log = entries(body)
     assert [e.split(" · ")[1].split(" ")[0] for e in log] == ["Published", "First"]
-    assert ("Title: Nvidia to supply 50,000 GPUs to Samsung → Nvidia to supply 260,000 GPUs "
-            "to Korea") in log[0]
-    for hidden in ("Draft title one", "초안", SECRET_REASON, "Sent back", "Withdrawn",
-                   desk_editor.username):
+    assert (
+        "Title: Nvidia to supply 50,000 GPUs to Samsung → Nvidia to supply 260,000 GPUs to Korea"
+    ) in log[0]
+    for hidden in (
+        "Draft title one",
+        "초안",
+        SECRET_REASON,
+        "Sent back",
+        "Withdrawn",
+        desk_editor.username,
+    ):
         assert hidden not in body
 
 
 def test_a_withdrawal_with_a_public_note_shows_the_note(client, story):
     deal = story.deal
     editorial.record_unpublish(
-        record=deal, note="The supply was never confirmed by Samsung <b>.",
+        record=deal,
+        note="The supply was never confirmed by Samsung <b>.",
         note_ko="삼성전자가 공급을 확인하지 않았습니다.",
     )
     assert client.get(deal.get_absolute_url()).status_code == 404
@@ -234,12 +267,20 @@ def test_drafts_records_in_review_and_silent_withdrawals_have_no_log(client, sto
     in_review = factories.make_deal(publication=models.Publication.IN_REVIEW, title="Reviewed")
     withdrawn = factories.make_deal(title="Withdrawn silently")
     editorial.record_unpublish(record=withdrawn)
-    for name, record in [("deal", story.draft_deal), ("deal", in_review), ("deal", withdrawn),
-                         ("company", story.draft_company), ("meeting", story.draft_meeting),
-                         ("project", story.draft_project), ("person", story.draft_person)]:
+    for name, record in [
+        ("deal", story.draft_deal),
+        ("deal", in_review),
+        ("deal", withdrawn),
+        ("company", story.draft_company),
+        ("meeting", story.draft_meeting),
+        ("project", story.draft_project),
+        ("person", story.draft_person),
+    ]:
         assert client.get(url(name, record, lang)).status_code == 404, record
-    assert client.get(url("deal", story.deal, lang).replace(story.deal.slug, "no-such")
-                      ).status_code == 404
+    assert (
+        client.get(url("deal", story.deal, lang).replace(story.deal.slug, "no-such")).status_code
+        == 404
+    )
 
 
 # --- Where it is linked from, and what it costs ---------------------------------------------
@@ -274,15 +315,24 @@ def grow(story, n: int):
     for i in range(n):
         buyer = published(factories.CompanyFactory, name=f"Buyer {i}")
         source = factories.SourceFactory(publication=PUBLISHED)
-        edit(story.deal, quantity=Decimal(50000 + i), parts=services.DealParts(
-            parties=[
-                services.PartySpec(company=story.nvidia, role=models.PartyRole.SUPPLIER),
-                services.PartySpec(company=buyer, role=models.PartyRole.BUYER),
-            ],
-            events=[services.EventSpec(date=dt.date(2025, 10, 1 + i % 28),
-                                       status=models.DealStatus.ANNOUNCED, source=source)],
-            sources=[source],
-        ))
+        edit(
+            story.deal,
+            quantity=Decimal(50000 + i),
+            parts=services.DealParts(
+                parties=[
+                    services.PartySpec(company=story.nvidia, role=models.PartyRole.SUPPLIER),
+                    services.PartySpec(company=buyer, role=models.PartyRole.BUYER),
+                ],
+                events=[
+                    services.EventSpec(
+                        date=dt.date(2025, 10, 1 + i % 28),
+                        status=models.DealStatus.ANNOUNCED,
+                        source=source,
+                    )
+                ],
+                sources=[source],
+            ),
+        )
         person = published(factories.PersonFactory, company=buyer)
         save(story.meeting, summary=f"Summary {i}")
         models.Attendance.objects.create(meeting=story.meeting, person=person)

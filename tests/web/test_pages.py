@@ -20,8 +20,14 @@ from .conftest import DRAFT_WORDS, PUBLISHED
 pytestmark = pytest.mark.django_db
 
 LIST_PAGES = [
-    "deals:home", "deals:deal_list", "deals:company_list", "deals:meeting_list",
-    "deals:project_list", "deals:person_list", "deals:source_list", "deals:graph",
+    "deals:home",
+    "deals:deal_list",
+    "deals:company_list",
+    "deals:meeting_list",
+    "deals:project_list",
+    "deals:person_list",
+    "deals:source_list",
+    "deals:graph",
 ]
 
 
@@ -176,9 +182,7 @@ def test_company_page_lists_deals_by_role_with_totals(client, story):
     assert {c.slug for c in response.context["partners"]} == {"samsung-electronics", "sk-hynix"}
 
 
-def test_company_page_shows_its_most_recent_deals_and_links_to_the_rest(
-    client, story, monkeypatch
-):
+def test_company_page_shows_its_most_recent_deals_and_links_to_the_rest(client, story, monkeypatch):
     """A company in thousands of deals gets a page of each list, its totals over all of them,
     and links to the deal list filtered by it; its partners are those it shares most deals
     with, and the page says how many more there are."""
@@ -187,7 +191,9 @@ def test_company_page_shows_its_most_recent_deals_and_links_to_the_rest(
     monkeypatch.setattr(directory, "DEALS_SHOWN", 1)
     monkeypatch.setattr(directory, "PARTNERS_SHOWN", 1)
     later = factories.make_deal(
-        supplier=story.nvidia, buyer=story.samsung, title="Later deal",
+        supplier=story.nvidia,
+        buyer=story.samsung,
+        title="Later deal",
         events=((dt.date(2025, 12, 1), models.DealStatus.ANNOUNCED),),
     )
     response = client.get(story.nvidia.get_absolute_url())
@@ -207,10 +213,12 @@ def test_company_page_shows_a_page_of_its_people_and_links_to_the_rest(client, s
     monkeypatch.setattr(directory, "RELATED_LIMIT", 2)
     company = factories.CompanyFactory(slug="busy-co", publication=models.Publication.PUBLISHED)
     for name, name_ko in (("Ahn", "안<b>"), ("Baek", "백"), ("Cho", "조")):
-        factories.PersonFactory(company=company, name=name, name_ko=name_ko,
-                                publication=models.Publication.PUBLISHED)
-    factories.PersonFactory(company=company, name="Aaron Draft",
-                            publication=models.Publication.DRAFT)
+        factories.PersonFactory(
+            company=company, name=name, name_ko=name_ko, publication=models.Publication.PUBLISHED
+        )
+    factories.PersonFactory(
+        company=company, name="Aaron Draft", publication=models.Publication.DRAFT
+    )
     response = client.get(url("deals:company_detail", "ko", slug="busy-co"))
     assert [p.name for p in response.context["people"]] == ["Ahn", "Baek"]
     body = text(response)
@@ -233,7 +241,8 @@ def test_company_page_shows_parent_and_subsidiaries(client, story):
 
 def test_meeting_page_shows_local_time_attendance_and_deals(client, story):
     factories.AttendanceFactory(
-        meeting=story.meeting, status=models.AttendanceStatus.ABSENT,
+        meeting=story.meeting,
+        status=models.AttendanceStatus.ABSENT,
         person=factories.PersonFactory(name="Absent Boss", publication=PUBLISHED),
     )
     body = text(client.get(story.meeting.get_absolute_url()))
@@ -328,18 +337,22 @@ def test_draft_company_filter_shows_no_draft_deal(client, story):
 def test_company_list_filters_by_kind_and_role(client, story):
     response = client.get(url("deals:company_list") + "?kind=memory_maker")
     assert {c.slug for c in response.context["page_obj"].object_list} == {
-        "samsung-electronics", "sk-hynix"
+        "samsung-electronics",
+        "sk-hynix",
     }
     response = client.get(url("deals:company_list") + "?role=buyer")
     assert {c.slug for c in response.context["page_obj"].object_list} == {
-        "samsung-electronics", "nvidia"
+        "samsung-electronics",
+        "nvidia",
     }
 
 
 def test_pagination_keeps_filters_and_page_in_the_url(client, story):
     for n in range(30):
         factories.make_deal(
-            supplier=story.nvidia, buyer=story.samsung, title=f"Extra deal {n}",
+            supplier=story.nvidia,
+            buyer=story.samsung,
+            title=f"Extra deal {n}",
             title_ko=f"추가 거래 {n}",
         )
     response = client.get(url("deals:deal_list") + "?supplier=nvidia")
@@ -368,8 +381,7 @@ def found(client, query, lang="en"):
     response = client.get(url("deals:search", lang), {"q": query})
     assert response.status_code == 200
     return {
-        group["kind"]: [row.slug for row in group["rows"]]
-        for group in response.context["groups"]
+        group["kind"]: [row.slug for row in group["rows"]] for group in response.context["groups"]
     }, text(response)
 
 
@@ -413,9 +425,14 @@ def test_record_text_is_escaped_everywhere(client, story):
     models.Company.objects.filter(pk=story.samsung.pk).update(name=evil, name_ko=evil)
     models.Deal.objects.filter(pk=story.deal.pk).update(title=evil, summary=evil)
     pages = [
-        url("deals:home"), url("deals:deal_list"), story.deal.get_absolute_url(),
-        story.samsung.get_absolute_url(), url("deals:company_list"), url("deals:graph"),
-        url("deals:search") + "?q=" + "script", url("deals:deal_list", "ko"),
+        url("deals:home"),
+        url("deals:deal_list"),
+        story.deal.get_absolute_url(),
+        story.samsung.get_absolute_url(),
+        url("deals:company_list"),
+        url("deals:graph"),
+        url("deals:search") + "?q=" + "script",
+        url("deals:deal_list", "ko"),
     ]
     for page in pages:
         body = text(client.get(page))
@@ -464,7 +481,9 @@ def test_graph_data_draws_the_most_recent_deals_and_says_when_more_match(
 ):
     monkeypatch.setattr(overview, "NETWORK_DRAWN", 1)
     older = factories.make_deal(
-        supplier=story.samsung, buyer=story.hynix, title="Samsung buys HBM test kits",
+        supplier=story.samsung,
+        buyer=story.hynix,
+        title="Samsung buys HBM test kits",
         title_ko="삼성전자, SK하이닉스 HBM 시험 장비 구매",
         events=((dt.date(2024, 1, 5), models.DealStatus.RUMORED),),
     )
@@ -478,23 +497,33 @@ def test_graph_data_draws_the_most_recent_deals_and_says_when_more_match(
     # At first only the most recent deal; the JSON says others match and how far it can go.
     assert drawn() == ([story.deal.get_absolute_url()], 1, True, 2000)
     assert drawn("?limit=2") == (
-        [story.deal.get_absolute_url(), story.hbm_deal.get_absolute_url()], 2, True, 2000
+        [story.deal.get_absolute_url(), story.hbm_deal.get_absolute_url()],
+        2,
+        True,
+        2000,
     )
     urls, limit, more, _ = drawn("?limit=2000")
-    assert set(urls) == {story.deal.get_absolute_url(), story.hbm_deal.get_absolute_url(),
-                         older.get_absolute_url()}
+    assert set(urls) == {
+        story.deal.get_absolute_url(),
+        story.hbm_deal.get_absolute_url(),
+        older.get_absolute_url(),
+    }
     assert (limit, more) == (2000, False)
     # The filters and a company's neighbourhood narrow first; the limit applies to what is left.
     assert drawn("?limit=1&product_category=hbm") == (
-        [story.hbm_deal.get_absolute_url()], 1, False, 2000
+        [story.hbm_deal.get_absolute_url()],
+        1,
+        False,
+        2000,
     )
     assert drawn("?around=sk-hynix") == ([story.hbm_deal.get_absolute_url()], 1, True, 2000)
     assert drawn("?around=sk-hynix&limit=5")[2] is False
     assert "Secret" not in client.get(url("deals:graph_data") + "?limit=2000").content.decode()
 
 
-@pytest.mark.parametrize("value", ["0", "-3", "2001", "9" * 40, "1.5", "1e3", "abc", "\x00",
-                                   "삼백", "0x10"])
+@pytest.mark.parametrize(
+    "value", ["0", "-3", "2001", "9" * 40, "1.5", "1e3", "abc", "\x00", "삼백", "0x10"]
+)
 def test_graph_data_refuses_a_limit_it_cannot_draw(client, story, value):
     for language in ("en", "ko"):
         response = client.get(url("deals:graph_data", language), {"limit": value})
@@ -523,8 +552,11 @@ def test_graph_page_has_tables_charts_and_timeline_without_javascript(client, st
 def test_graph_page_draws_the_recent_deals_and_charts_every_deal(client, story, monkeypatch):
     monkeypatch.setattr(overview, "NETWORK_DRAWN", 1)
     older = factories.make_deal(
-        supplier=story.nvidia, buyer=story.hynix, title="Nvidia ships GPUs to SK hynix",
-        title_ko="엔비디아, SK하이닉스에 GPU 공급", quantity=Decimal("7000"),
+        supplier=story.nvidia,
+        buyer=story.hynix,
+        title="Nvidia ships GPUs to SK hynix",
+        title_ko="엔비디아, SK하이닉스에 GPU 공급",
+        quantity=Decimal("7000"),
         events=((dt.date(2024, 3, 2), models.DealStatus.SIGNED),),
     )
     response = client.get(url("deals:graph", "ko"))
@@ -532,8 +564,9 @@ def test_graph_page_draws_the_recent_deals_and_charts_every_deal(client, story, 
     # Drawn, listed and on the timeline: the most recent deal only.
     assert [d.pk for d in response.context["deals"]] == [story.deal.pk]
     assert older.title_ko not in body and story.deal.title_ko in body
-    assert {row["item"].deal_id for row in response.context["timeline"]
-            if row["kind"] == "event"} == {story.deal.pk}
+    assert {
+        row["item"].deal_id for row in response.context["timeline"] if row["kind"] == "event"
+    } == {story.deal.pk}
     # Charted: the NETWORK_LIMIT most recent matching deals, drawn or not.
     assert [b["label"] for b in response.context["gpu_bars"]] == ["삼성전자", "SK하이닉스"]
     assert [b["value"] for b in response.context["month_bars"]] == [1, 1, 1]
@@ -566,10 +599,10 @@ def test_graph_page_charts_are_kept_per_filters_that_cannot_be_confused(client, 
 
     cache.clear()
     with override_settings(DATA_CACHE_SECONDS=300):
-        two = client.get(url("deals:graph"),
-                         {"announced_after": "2020-01-01", "product_category": "hbm"})
-        one = client.get(url("deals:graph"),
-                         {"announced_after": "2020-01-01&product_category=hbm"})
+        two = client.get(
+            url("deals:graph"), {"announced_after": "2020-01-01", "product_category": "hbm"}
+        )
+        one = client.get(url("deals:graph"), {"announced_after": "2020-01-01&product_category=hbm"})
     cache.clear()
     assert two.context["gpu_bars"] == []  # the HBM deal counts no GPUs
     # An announced_after that is not a date is left out: every deal is charted.
@@ -577,9 +610,7 @@ def test_graph_page_charts_are_kept_per_filters_that_cannot_be_confused(client, 
 
 
 @pytest.mark.parametrize("value", ["0", "2001", "abc", "\x00", "삼백"])
-def test_graph_page_with_a_limit_it_cannot_draw_says_so_and_draws_the_default(
-    client, story, value
-):
+def test_graph_page_with_a_limit_it_cannot_draw_says_so_and_draws_the_default(client, story, value):
     response = client.get(url("deals:graph", "ko"), {"limit": value})
     assert response.status_code == 200
     assert response.context["limit"] == overview.NETWORK_DRAWN
@@ -636,8 +667,11 @@ def grow(story, n: int):
     for i in range(n):
         buyer = factories.CompanyFactory(publication=PUBLISHED, name=f"Buyer {i}")
         deal = factories.make_deal(
-            supplier=story.nvidia, buyer=buyer, project=story.project,
-            title=f"Grown deal {i}", title_ko=f"추가 거래 {i}",
+            supplier=story.nvidia,
+            buyer=buyer,
+            project=story.project,
+            title=f"Grown deal {i}",
+            title_ko=f"추가 거래 {i}",
             events=(
                 (dt.date(2025, 9, 1), models.DealStatus.REPORTED),
                 (dt.date(2025, 10, 1 + i % 28), models.DealStatus.ANNOUNCED),
@@ -707,7 +741,8 @@ def test_lists_sort_by_the_readers_choice(client, story):
     assert names == sorted(names)
     assert '<option value="name_ko" selected>' in text(response)
     factories.MeetingFactory(
-        slug="later-meeting", publication=PUBLISHED,
+        slug="later-meeting",
+        publication=PUBLISHED,
         starts_at=dt.datetime(2025, 11, 5, 1, 0, tzinfo=dt.UTC),
     )
     slugs = lambda q: [  # noqa: E731
@@ -725,8 +760,12 @@ def test_company_list_filters_by_country(client, story):
 
 def test_company_list_offers_the_countries_of_published_companies_only(client, story):
     factories.CompanyFactory(name="Draft Co", country="JP", publication=models.Publication.DRAFT)
-    factories.CompanyFactory(name="Kiwi Chips", name_ko="키위칩스", country="NZ",
-                             publication=models.Publication.PUBLISHED)
+    factories.CompanyFactory(
+        name="Kiwi Chips",
+        name_ko="키위칩스",
+        country="NZ",
+        publication=models.Publication.PUBLISHED,
+    )
     body = text(client.get(url("deals:company_list", "ko") + "?country=nz%00<x>"))
     assert '<option value="JP"' not in body
     assert '<option value="NZ">' in body and '<option value="US">' in body

@@ -31,26 +31,30 @@ class Command(BaseCommand):
         deal = deals.order_by("id")[total // 2]
         hub = Company.objects.get(slug="co-1")
         filters = {"status": "signed", "q": "Samsung"}
-        self.stdout.write(json.dumps({
-            "floor": "/bench/floor",
-            "home": "/",
-            "deal list p1": "/deals/",
-            f"deal list p{page:,}": deep_page_url(page),
-            "filtered+searched list": "/deals/?" + urlencode(filters),
-            "list search 삼성 (2 syllables)": "/deals/?" + urlencode({"q": "삼성"}),
-            "list search 엔비디아": "/deals/?" + urlencode({"q": "엔비디아"}),
-            "list search AI (2 letters)": "/deals/?" + urlencode({"q": "AI"}),
-            "deal page": deal.get_absolute_url(),
-            "hub company page": hub.get_absolute_url(),
-            "graph data": "/graph/data.json",
-            "graph data (2,000 deals)": "/graph/data.json?limit=2000",
-            "API deal list (50)": "/api/v1/deals/",
-            "API deal detail": f"/api/v1/deals/{deal.slug}/",
-            "API filtered list": "/api/v1/deals/?" + urlencode(
-                {"status": "signed", "supplier": hub.slug}
-            ),
-            "Atom feed": "/feed/",
-        }, ensure_ascii=False))
+        self.stdout.write(
+            json.dumps(
+                {
+                    "floor": "/bench/floor",
+                    "home": "/",
+                    "deal list p1": "/deals/",
+                    f"deal list p{page:,}": deep_page_url(page),
+                    "filtered+searched list": "/deals/?" + urlencode(filters),
+                    "list search 삼성 (2 syllables)": "/deals/?" + urlencode({"q": "삼성"}),
+                    "list search 엔비디아": "/deals/?" + urlencode({"q": "엔비디아"}),
+                    "list search AI (2 letters)": "/deals/?" + urlencode({"q": "AI"}),
+                    "deal page": deal.get_absolute_url(),
+                    "hub company page": hub.get_absolute_url(),
+                    "graph data": "/graph/data.json",
+                    "graph data (2,000 deals)": "/graph/data.json?limit=2000",
+                    "API deal list (50)": "/api/v1/deals/",
+                    "API deal detail": f"/api/v1/deals/{deal.slug}/",
+                    "API filtered list": "/api/v1/deals/?"
+                    + urlencode({"status": "signed", "supplier": hub.slug}),
+                    "Atom feed": "/feed/",
+                },
+                ensure_ascii=False,
+            )
+        )
 
 
 def deep_page_url(page: int) -> str:
@@ -70,8 +74,9 @@ def deep_page_url(page: int) -> str:
     first = _rows(address)[0]
     expected = _default_order()[(page - 1) * HTML_PAGE].slug
     if first != expected:
-        raise CommandError(f"page {page} starts with {first}, not row {(page - 1) * HTML_PAGE + 1}"
-                           f" ({expected})")
+        raise CommandError(
+            f"page {page} starts with {first}, not row {(page - 1) * HTML_PAGE + 1} ({expected})"
+        )
     return address
 
 

@@ -21,16 +21,17 @@ class Command(BaseCommand):
         parser.add_argument("--username", help="Login name; asked for when missing.")
         parser.add_argument("--email", default="")
         parser.add_argument(
-            "--desk", action="store_true",
+            "--desk",
+            action="store_true",
             help="Make a desk editor, who may also publish, unpublish, revert and merge.",
         )
         parser.add_argument(
-            "--password-from-env", metavar="VAR",
+            "--password-from-env",
+            metavar="VAR",
             help="Read the password from this environment variable instead of asking.",
         )
 
-    def handle(self, *args, username=None, email="", password_from_env=None, desk=False,
-               **options):
+    def handle(self, *args, username=None, email="", password_from_env=None, desk=False, **options):
         username = username or input("Username: ").strip()
         if not username:
             raise CommandError("A username is needed.")
