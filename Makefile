@@ -55,9 +55,11 @@ run: story
 editor: migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py create_editor
 
-## Lint, Django's checks, the migration check and the whole test suite on PostgreSQL
+## Lint, the format check, Django's checks, the migration check and the whole test suite on
+## PostgreSQL
 test: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m dealtracker.ensure_db "$(TEST_DATABASE_URL)"
 	DEBUG=0 SECRET_KEY=check-only $(PY) manage.py check
 	DEBUG=0 SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
