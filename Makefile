@@ -14,7 +14,7 @@ LINTER_SKIPPED := ADD_UNIQUE ALTER_COLUMN CREATE_INDEX CREATE_INDEX_EXCLUSIVE DR
   DROP_INDEX DROP_TABLE NOT_NULL REINDEX RENAME_COLUMN RENAME_TABLE \
   RUNPYTHON_ARGS_NAMING_CONVENTION RUNPYTHON_MODEL_IMPORT RUNPYTHON_MODEL_VARIABLE_NAME
 
-.PHONY: install install-dev install-bench run serve migrate story editor test lint check messages clean \
+.PHONY: install install-dev install-bench run serve migrate story editor test lint format check messages clean \
   bench soak
 
 $(VENV)/.installed: pyproject.toml
@@ -87,6 +87,9 @@ soak: install-bench
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
 
 ## Rebuild the compiled Korean catalog after editing locale/ko/LC_MESSAGES/django.po
 messages: install
