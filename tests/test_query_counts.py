@@ -7,11 +7,13 @@ import datetime as dt
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from deals import models
 from deals.keyset import deal_list_cursor
+from deals.management.commands.bench_urls import FILTERED_SEARCHED, full_page_url
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +58,7 @@ def endpoints(hub, deal) -> dict[str, str]:
         "home": "/",
         "deal list": "/deals/",
         "deal list by cursor": "/deals/?" + urlencode({"cursor": deal_list_cursor(1)}),
-        "filtered+searched list": "/deals/?" + urlencode({"status": "signed", "q": "Samsung"}),
+        "filtered+searched list": "/deals/?" + urlencode(FILTERED_SEARCHED, doseq=True),
         "list search 삼성": "/deals/?" + urlencode({"q": "삼성"}),
         "list search AI": "/deals/?" + urlencode({"q": "AI"}),
         "deal page": deal.get_absolute_url(),
@@ -116,3 +118,14 @@ def test_the_lists_really_grow_between_the_two_measurements(client, hub):
     assert len(client.get("/api/v1/deals/").json()["results"]) == 50
     assert len(client.get("/deals/?q=삼성").context["page_obj"].object_list) == 25
     assert len(client.get(hub.get_absolute_url()).context["deals_as_supplier"]) == 25
+
+
+def test_the_benchmarks_filtered_list_must_fill_a_page(hub):
+    """bench_urls refuses a filtered and searched address that shows less than a page (the row
+    would measure less work at one scale than at the other), and gives it once it fills one."""
+    add_deals(hub, 2)
+    with pytest.raises(CommandError, match="shows 2 deals, not a page of 25"):
+        full_page_url(FILTERED_SEARCHED)
+    add_deals(hub, 58, start=2)
+    address = full_page_url(FILTERED_SEARCHED)
+    assert address == "/deals/?status=signed&status=announced&q=Samsung"
