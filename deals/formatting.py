@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .i18n import kept_per_language
+from .i18n import active_language, kept_per_language
 
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -61,7 +61,7 @@ EN_UNIT = {
 
 
 def _lang(lang: str | None) -> str:
-    lang = lang or translation.get_language() or "en"
+    lang = lang or active_language() or "en"
     return "ko" if lang.startswith("ko") else "en"
 
 

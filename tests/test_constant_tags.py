@@ -42,6 +42,8 @@ FORMS = (
     '{% static "한글 a&b <c>.css" %}',
     "{% static path %}",
     '{% static "css/site.css"|upper %}',
+    '{% language "ko" %}{% translate "Deals" %} {% url "deals:deal_list" %}{% endlanguage %}',
+    '{% language "en" %}{% url "deals:deal_detail" slug %}{% endlanguage %}{% translate "Deals" %}',
 )
 
 CONTEXT = {

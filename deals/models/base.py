@@ -15,9 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import connections, models, router
 from django.db.models import Expression, F, Func, Q
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language, override
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from ..i18n import active_language, active_script_prefix, active_urlconf
 
 validate_http_url = URLValidator(
     schemes=["http", "https"],
@@ -169,9 +171,9 @@ def _address(viewname: str, slugged: bool, language: str | None) -> str:
     return _reversed(
         viewname,
         slugged,
-        language or get_language(),
-        get_script_prefix(),
-        get_urlconf(),
+        language or active_language(),
+        active_script_prefix(),
+        active_urlconf(),
         settings.ROOT_URLCONF,
     )
 
@@ -196,7 +198,7 @@ def slug_urls(viewname: str, language: str | None = None, *, escaped: bool = Fal
     when given (the language switcher's links), else the active one. With `escaped`, the
     addresses come HTML-escaped for an attribute (`html.escape`), the pattern escaped once
     rather than each address: a slug the converter accepts holds nothing to escape."""
-    language = language or get_language()
+    language = language or active_language()
     template = _address(viewname, True, language)
     if escaped:
         template = html.escape(template)
@@ -213,7 +215,7 @@ def slug_urls(viewname: str, language: str | None = None, *, escaped: bool = Fal
 
 def reads_korean() -> bool:
     """Whether the active language is Korean (what `Bilingual.localized` shows first)."""
-    return (get_language() or "en").startswith("ko")
+    return (active_language() or "en").startswith("ko")
 
 
 class Bilingual:

@@ -17,6 +17,9 @@ quoted again, about 60 µs, five times on every page. The address of a file does
 while the process runs (the manifest is read once), so it is kept too, by the script prefix
 and until a test changes the static files settings.
 
+`{% language %}` is Django's too, and also keeps its language for its block's render, as
+`kept_blocks` keeps the page's (deals/i18n.py): the tags here read the kept one.
+
 Load it after `i18n` and `static` so that these names win:
 `{% load i18n static constant_tags %}`.
 """
@@ -30,11 +33,19 @@ from django.dispatch import receiver
 from django.template.base import Variable
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
-from django.templatetags.i18n import TranslateNode
+from django.templatetags.i18n import LanguageNode, TranslateNode
 from django.templatetags.i18n import do_translate as django_translate
+from django.templatetags.i18n import language as django_language
 from django.templatetags.static import StaticNode
-from django.urls import get_script_prefix, get_urlconf
-from django.utils.translation import get_language
+from django.utils import translation
+
+from ..i18n import (
+    active_language,
+    active_script_prefix,
+    active_urlconf,
+    render_locale,
+    render_locale_done,
+)
 
 register = template.Library()
 
@@ -72,7 +83,7 @@ class ConstantTranslateNode(KeptResult, TranslateNode):
         self.results = {}
 
     def key(self, context) -> tuple:
-        return get_language(), context.autoescape
+        return active_language(), context.autoescape
 
 
 class ConstantURLNode(KeptResult, URLNode):
@@ -89,9 +100,9 @@ class ConstantURLNode(KeptResult, URLNode):
         if current_app is None:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
         return (
-            get_language(),
-            get_script_prefix(),
-            get_urlconf(),
+            active_language(),
+            active_script_prefix(),
+            active_urlconf(),
             settings.ROOT_URLCONF,
             current_app,
             context.autoescape,
@@ -118,7 +129,7 @@ class ConstantStaticNode(KeptResult, StaticNode):
         self.results = {}
 
     def key(self, context) -> tuple:
-        return _static_settings[0], get_script_prefix(), context.autoescape
+        return _static_settings[0], active_script_prefix(), context.autoescape
 
 
 def is_literal(expression) -> bool:
@@ -154,3 +165,23 @@ def static(parser, token):
     if not is_literal(node.path):
         return node
     return ConstantStaticNode(node)
+
+
+class KeptLocaleLanguageNode(LanguageNode):
+    """`{% language %}`: the block rendered in another language, with that language kept for
+    the block's render as the page's is for the page's (`deals.i18n.render_locale`), so that
+    the tags in it read it and not the page's."""
+
+    def render(self, context):
+        with translation.override(self.language.resolve(context)):
+            token = render_locale()
+            try:
+                return self.nodelist.render(context)
+            finally:
+                render_locale_done(token)
+
+
+@register.tag
+def language(parser, token):
+    node = django_language(parser, token)
+    return KeptLocaleLanguageNode(node.nodelist, node.language)

@@ -21,11 +21,11 @@ from django.utils.encoding import iri_to_uri
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from django_filters.fields import ChoiceIterator as FilterChoiceIterator
 
 from .. import formatting
-from ..i18n import kept_per_language
+from ..i18n import active_language, kept_per_language
 from ..models import Company, Meeting, Person, Project
 from ..models.base import SLUG, reads_korean, slug_urls, view_url
 
@@ -94,7 +94,7 @@ def number(value) -> str:
     """A count with separators; large ones in 만/억 in Korean (26만), words in English."""
     if value is None or value == "":
         return ""
-    if get_language() and get_language().startswith("ko"):
+    if active_language() and active_language().startswith("ko"):
         return formatting.korean_number(value)
     if value >= 10**6:
         return formatting.english_number(value)
@@ -141,7 +141,7 @@ def local_time(meeting) -> str:
 @register.filter
 def local_date(meeting, lang: str | None = None) -> str:
     """A meeting's day where it was held."""
-    return _local_day(meeting.starts_at, meeting.timezone, lang or get_language() or "")
+    return _local_day(meeting.starts_at, meeting.timezone, lang or active_language() or "")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -235,7 +235,7 @@ def _text_pairs(choices) -> tuple[tuple[str, str], ...] | None:
     """`choices` as a tuple of (value, label) strings, labels translated (a form field's
     choices hold lazy labels), or None when they are something else (records, groups)."""
     if type(choices) is FilterChoiceIterator:
-        return _filter_field_pairs(choices, get_language() or "")
+        return _filter_field_pairs(choices, active_language() or "")
     if type(choices) not in (tuple, list) or not all(
         type(c) is tuple and len(c) == 2 and type(c[0]) is str and isinstance(c[1], (str, Promise))
         for c in choices
@@ -341,7 +341,7 @@ class _RowContext:
         self.labels = labels
         self.korean = reads_korean()
         self.lang = _lang(self.korean)
-        self.statuses = choice_labels(model, "status", get_language() or "")
+        self.statuses = choice_labels(model, "status", active_language() or "")
         # Addresses escaped for an attribute (`slug_urls`).
         self.deal_url = slug_urls("deals:deal_detail", escaped=True)
         self.company_url = slug_urls("deals:company_detail", escaped=True)
@@ -443,7 +443,7 @@ def network_rows(deals) -> SafeString:
 def _table_rows(deals, headings: tuple[str, ...], render) -> list[str]:
     """`render(shared, deal)`'s rows for each deal, with what the rows share (the translated
     `headings` as cell labels, the language, the address patterns) made once."""
-    labels = _escaped_labels(headings, get_language() or "")
+    labels = _escaped_labels(headings, active_language() or "")
     rows = []
     shared = None
     for deal in deals:
@@ -573,7 +573,7 @@ def timeline_items(events) -> SafeString:
     statuses = None
     for event in events:
         if statuses is None:
-            statuses = choice_labels(type(event), "status", get_language() or "")
+            statuses = choice_labels(type(event), "status", active_language() or "")
         parts = [
             html_format(
                 '<time datetime="{}">{}</time>',
@@ -666,7 +666,7 @@ def label(record, field: str):
     if meta is None:  # not a model (a table row): its own method
         return getattr(record, f"get_{field}_display")()
     value = getattr(record, meta.get_field(field).attname)
-    return choice_labels(type(record), field, get_language() or "").get(value, value)
+    return choice_labels(type(record), field, active_language() or "").get(value, value)
 
 
 @register.filter
@@ -724,7 +724,7 @@ def translated_url(context, language: str) -> str:
 def _translate_path(request, language: str) -> str:
     url = request.get_full_path()
     translated = django_translate_url(url, language)
-    if translated == url and language != get_language():
+    if translated == url and language != active_language():
         return "/" if language == "en" else f"/{language}/"
     return translated
 
@@ -761,7 +761,7 @@ def pagination(context) -> SafeString:
     def cursor(token) -> str:
         return "cursor=" + html_escape(quote(str(token)))
 
-    previous, following, first, pages = _escaped_labels(PAGINATION_WORDS, get_language() or "")
+    previous, following, first, pages = _escaped_labels(PAGINATION_WORDS, active_language() or "")
     previous_text = f"← {previous}"
     next_text = f"{following} →"
     if page.number is None:  # past the numbered pages: moved through by cursor
@@ -853,7 +853,7 @@ def main_nav(context) -> SafeString:
     the request in the base template of every page."""
     request = context.get("request")
     path = request.path if request is not None else None
-    language = get_language()
+    language = active_language()
     names = _escaped_labels(MAIN_NAV_NAMES, language or "")
     items = []
     for (viewname, _name), name in zip(MAIN_NAV, names, strict=True):

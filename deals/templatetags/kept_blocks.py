@@ -9,6 +9,10 @@ Django's own code path: the parent is found as before (so `{% extends variable %
 recursive-extends history work unchanged), and the blocks are added to the block context in
 the same order.
 
+It also keeps the active language, script prefix and URL configuration for the render of the
+page (`deals.i18n.render_locale`), so that the site's tags read each once rather than a
+hundred times.
+
 Installed as a template builtin (settings.TEMPLATES), which Django loads after its own, so
 this `extends` replaces the default one in every template, the admin's included.
 """
@@ -24,6 +28,8 @@ from django.template.loader_tags import (
     ExtendsNode,
 )
 from django.template.loader_tags import do_extends as django_extends
+
+from ..i18n import render_locale, render_locale_done
 
 register = template.Library()
 
@@ -49,6 +55,15 @@ def root_blocks(parent) -> dict:
 
 class KeptBlocksExtendsNode(ExtendsNode):
     def render(self, context):
+        # A page is a template that extends another: its locale is read once for the whole
+        # render (deals/i18n.py).
+        token = render_locale()
+        try:
+            return self._render(context)
+        finally:
+            render_locale_done(token)
+
+    def _render(self, context):
         compiled_parent = self.get_parent(context)
         if BLOCK_CONTEXT_KEY not in context.render_context:
             context.render_context[BLOCK_CONTEXT_KEY] = BlockContext()
