@@ -43,9 +43,10 @@ def kept_per_language(maxsize: int = 64):
 # The active language, script prefix and URL configuration, read once per page render.
 #
 # Django keeps each in an `asgiref.local.Local`, which takes a lock and raises and catches an
-# AttributeError or two on every read: 2-4 µs, where a `ContextVar` read is 0.05. A deal page
-# read them some 100 times (its translated and reversed constants, each table's language, each
-# address), about 7% of its CPU. Within the render of a page they cannot change unless
+# AttributeError or two on every read: 4-9 µs on the benchmark's machine (asgiref 3.13), where
+# a `ContextVar` read is 0.05. A deal page read them 116 times (its translated and reversed
+# constants, each table's language, each address), 12% of its Python CPU
+# (docs/performance.md, stop 22). Within the render of a page they cannot change unless
 # something switches the language for part of it: Django's `{% language %}` tag, which
 # `constant_tags` replaces with one that keeps its own locale for its block, or Python code
 # under `translation.override`, whose readers below then must not be called before the
