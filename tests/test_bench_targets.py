@@ -85,3 +85,46 @@ def test_the_scale_rule_misses_below_eighty_per_cent(cpu):
     got = verdicts(large, small)
     assert got["uncached deal page at 1,000,000 >= 80% of 100,000"] == "**missed**"
     assert targets.markdown(targets.check(large, small)).endswith("0 of 1 met.")
+
+
+def test_the_floor_measured_at_both_ends_of_the_phase_is_read_as_their_mean():
+    """The machine got slower during the phase: the floor at the end cost 1.5 ms, not 1.0. A
+    deal page at 4.8 ms reads 0.208 of the first floor (missed) and 0.260 of the mean (met);
+    one at 6.0 ms misses either way. A faster end reads stricter the same way."""
+    slower = run(
+        row("floor", 1000, 1.0),
+        row("deal page", 240, 4.8),
+        row(targets.FLOOR_AGAIN, 600, 1.5),
+    )
+    assert targets.floor_of(targets.rows(slower, "uncached")) == {"rps": 800.0, "cpu_ms": 1.25}
+    got = verdicts(slower)
+    assert got["uncached deal page >= 1/4"] == "met"  # 0.300 by rate, 0.260 by CPU
+    assert (
+        verdicts(run(row("floor", 1000, 1.0), row("deal page", 240, 4.8)))[
+            "uncached deal page >= 1/4"
+        ]
+        == "**missed**"
+    )
+    faster = run(
+        row("floor", 600, 1.5),
+        row("deal page", 240, 4.8),
+        row(targets.FLOOR_AGAIN, 1000, 1.0),
+    )
+    assert verdicts(faster)["uncached deal page >= 1/4"] == "met"
+    worse = run(
+        row("floor", 1000, 1.0), row("deal page", 150, 6.0), row(targets.FLOOR_AGAIN, 1000, 1.0)
+    )
+    assert verdicts(worse)["uncached deal page >= 1/4"] == "**missed**"
+    # The cached rows are read against the same mean, and the second floor is no endpoint of
+    # the scale rule.
+    cached = run(*slower["rows"], row("deal page", 420, 2.4, phase="cached"))
+    assert verdicts(cached)["cached deal page >= 1/2 of the floor"] == "met"  # 0.525, 0.521
+    large = run(*slower["rows"], deals=1_000_000)
+    assert not [what for what in verdicts(large, slower) if "floor (again)" in what]
+
+
+def test_a_run_with_one_floor_is_read_as_before():
+    results = run(row("floor", 1000, 1.0), row("deal page", 240, 4.8))
+    assert targets.floor_of(targets.rows(results, "uncached"))["cpu_ms"] == 1.0
+    broken = run(row("floor", 1000, 1.0), row(targets.FLOOR_AGAIN, 500, 2.0, status=502))
+    assert targets.floor_of(targets.rows(broken, "uncached"))["rps"] == 1000
