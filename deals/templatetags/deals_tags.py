@@ -94,7 +94,7 @@ def number(value) -> str:
     """A count with separators; large ones in 만/억 in Korean (26만), words in English."""
     if value is None or value == "":
         return ""
-    if active_language() and active_language().startswith("ko"):
+    if reads_korean():
         return formatting.korean_number(value)
     if value >= 10**6:
         return formatting.english_number(value)
